@@ -1,0 +1,128 @@
+"""The `launchbay` command. The only module that exits; printing goes through console.py.
+
+Exit codes: 0 ok · 1 user error (bad path, failed check) · 2 usage · 3 internal bug
+(short message + a log file with the traceback) · 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from launchbay import __version__, console
+from launchbay.errors import LaunchbayError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _write_output(out: str | None, text: str) -> None:
+    """Write to --out atomically (a temp file renamed into place), or print to stdout."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(out)
+    if target.is_dir():
+        raise LaunchbayError(f"--out {out}: is a directory", hint="give a file name, e.g. profile.json")
+    if not target.parent.exists():
+        raise LaunchbayError(f"--out {out}: folder {target.parent} does not exist")
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="launchbay")
+def cli() -> None:
+    """launchbay: review a finished project and take it to production, deterministically."""
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(file_okay=True, dir_okay=True, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the full ProjectProfile as JSON.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=str), help="Write the output to FILE.")
+def review(path: str, as_json: bool, out: str | None) -> None:
+    """Phase 1: read the project's docs and code into a profile with evidence."""
+    from launchbay.review import review_project
+
+    profile = review_project(path)
+    if as_json:
+        _write_output(out, profile.model_dump_json(indent=2) + "\n")
+    elif out is not None:
+        _write_output(out, console.render_profile_text(profile))
+    else:
+        console.print_profile(profile)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the tool inventory as JSON.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any tool is missing.")
+def doctor(as_json: bool, strict: bool) -> None:
+    """Which external tools and validators are installed, their versions, and how to get the rest."""
+    from launchbay.doctor import check_tools
+
+    report = check_tools()
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        console.print_doctor(report)
+    if strict and report.missing:
+        raise LaunchbayError(
+            f"{len(report.missing)} tool(s) missing: {', '.join(t.name for t in report.missing)}",
+            hint="install them with the hints above (or run .ci/run, which installs all of them)",
+        )
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(path_type=str))
+@click.option("--run-tests", is_flag=True, help="Run the detected test commands (with a timeout).")
+@click.option("--timeout", default=600, show_default=True, help="Seconds allowed per test command.")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+def preflight(path: str, run_tests: bool, timeout: int, as_json: bool) -> None:
+    """The prerequisites for going to production, each PASS / FAIL / UNKNOWN with evidence."""
+    from launchbay.preflight import run_preflight
+    from launchbay.review import review_project
+
+    profile = review_project(path)
+    report = run_preflight(path, profile, run_tests=run_tests, timeout=timeout)
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        console.print_preflight(report)
+    if report.failed:
+        raise LaunchbayError(f"preflight: {len(report.failed)} check(s) failed")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the command and map outcomes to exit codes."""
+    try:
+        cli.main(args=argv, prog_name="launchbay", standalone_mode=False)
+    except LaunchbayError as err:
+        console.print_error(err.message, err.hint)
+        sys.exit(err.exit_code)
+    except click.exceptions.Abort:
+        console.print_error("interrupted", None)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        console.print_error("interrupted", None)
+        sys.exit(130)
+    except click.exceptions.ClickException as err:
+        err.show()
+        sys.exit(2 if isinstance(err, click.UsageError) else 1)
+    except click.exceptions.Exit as err:
+        sys.exit(err.exit_code)
+    except Exception:  # an internal bug: short message, full traceback in a log file
+        with tempfile.NamedTemporaryFile("w", prefix="launchbay-crash-", suffix=".log", delete=False) as fh:
+            fh.write(traceback.format_exc())
+        console.print_error(f"internal error (a bug in launchbay); traceback written to {fh.name}", None)
+        sys.exit(3)
+    sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

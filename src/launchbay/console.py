@@ -1,0 +1,147 @@
+"""All terminal output: Rich views of the profile, doctor and preflight reports, and errors."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from launchbay.models.profile import Component, Evidence, ProjectProfile
+
+if TYPE_CHECKING:
+    from launchbay.doctor import DoctorReport
+    from launchbay.preflight import PreflightReport
+
+_out = Console(highlight=False)
+_err = Console(stderr=True, highlight=False)
+
+SHOWN_FIELDS = ("language", "runtime_version", "framework", "package_manager", "build_command",
+                "start_command", "port", "test_command")
+SHOWN_LISTS = ("health_endpoint", "migration_tool", "migration_command", "ecosystem", "chain", "chain_id",
+               "rpc_env", "web3_library", "contract_toolchain", "indexer")
+
+
+def where(ev: Evidence) -> str:
+    return f"{ev.file}:{ev.line}"
+
+
+def print_error(message: str, hint: str | None) -> None:
+    _err.print(Text.assemble(("error: ", "bold red"), message))
+    if hint:
+        _err.print(Text.assemble(("  hint: ", "yellow"), hint))
+
+
+def print_profile(profile: ProjectProfile, console: Console | None = None) -> None:
+    """The readable review report: services first, then what is not a service, then risks."""
+    c = console or _out
+    c.rule(f"[bold]launchbay review[/bold] · {profile.project}")
+    c.print(f"{profile.files_scanned} files read · {len(profile.services)} service(s) · "
+            f"{len(profile.components) - len(profile.services)} other component(s)")
+    for comp in profile.components:
+        _print_component(c, comp)
+    if profile.signing_keys:
+        c.rule("[bold red]Signing keys (key-management risks)")
+        for key in profile.signing_keys:
+            c.print(f"[red]●[/red] [bold]{key.name}[/bold] ({key.key_type}) in {key.component} — "
+                    f"{', '.join(where(e) for e in key.evidence[:3])}")
+            c.print(f"   {key.risk}")
+    deploy = profile.project_facts.get("deploy_file", ())
+    if deploy:
+        c.rule("[bold]Existing deploy files")
+        for t in deploy:
+            note = f" [yellow]({t.detail})[/yellow]" if t.detail else ""
+            c.print(f"• {t.value}: {', '.join(e.file for e in t.evidence)}{note}")
+    if profile.planning_docs:
+        c.rule("[bold]Planning docs")
+        for doc in profile.planning_docs:
+            c.print(f"• {doc.role}: {doc.path}")
+        by_cat: dict[str, list[str]] = {}
+        for f in profile.doc_findings:
+            by_cat.setdefault(f.category, []).append(f"“{f.evidence.quote}” ({where(f.evidence)})")
+        for cat, quotes in by_cat.items():
+            c.print(f"[bold]{cat.replace('_', ' ')}[/bold]")
+            for q in quotes[:8]:
+                c.print(f"   {q}")
+            if len(quotes) > 8:
+                c.print(f"   … {len(quotes) - 8} more (see --json)")
+    if profile.conflicts:
+        c.rule("[bold yellow]Conflicts (not resolved: decide which is right)")
+        for conflict in profile.conflicts:
+            subject = conflict.subject or "project"
+            parts = [f"{alt.value} at {', '.join(where(e) for e in alt.evidence[:2])}" for alt in conflict.values]
+            c.print(f"[yellow]![/yellow] {subject} {conflict.field}: " + " vs ".join(parts))
+    if profile.skipped:
+        c.print(f"[dim]{len(profile.skipped)} path(s) skipped (symlinks out of tree, binary or large files)[/dim]")
+
+
+def _print_component(c: Console, comp: Component) -> None:
+    style = "bold green" if comp.is_service else "bold blue"
+    label = "service" if comp.is_service else "not a service"
+    c.rule(Text.assemble((f"{comp.name}", style), f"  {comp.path}  ·  {comp.kind} ({label})"), align="left")
+    c.print(f"[dim]kind: {comp.kind_reason}[/dim]")
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_column(style="dim")
+    for field in SHOWN_FIELDS:
+        s = comp.fields.get(field)
+        if s is not None:
+            extra = f" [yellow](also: {', '.join(str(a.value) for a in s.alternatives)})[/yellow]" if s.alternatives else ""
+            table.add_row(field.replace("_", " "), f"{s.value}{extra}", where(s.evidence[0]))
+    for field in SHOWN_LISTS:
+        items = comp.lists.get(field, ())
+        if items:
+            table.add_row(field.replace("_", " "), ", ".join(str(t.value) for t in items), where(items[0].evidence[0]))
+    for svc in comp.backing_services:
+        table.add_row("backing service", f"{svc.name} ({'required' if svc.required else 'optional'})",
+                      where(svc.evidence[0]))
+    c.print(table)
+    if comp.env_vars:
+        env = Table(title=None, box=None, pad_edge=False)
+        env.add_column("env var", style="bold")
+        env.add_column("class")
+        env.add_column("read at", style="dim")
+        env.add_column("documented", style="dim")
+        for var in comp.env_vars:
+            cls_style = {"secret": "red", "public-build-time": "magenta"}.get(var.secret_class, "")
+            env.add_row(
+                var.name,
+                Text(var.secret_class, style=cls_style),
+                where(var.read[0]) if var.read else "[yellow]not read[/yellow]",
+                where(var.documented[0]) if var.documented else "[yellow]undocumented[/yellow]",
+            )
+        c.print(env)
+
+
+def render_profile_text(profile: ProjectProfile) -> str:
+    """The same report as plain text (for --out without --json)."""
+    buf = io.StringIO()
+    print_profile(profile, Console(file=buf, width=120, no_color=True, highlight=False))
+    return buf.getvalue()
+
+
+def print_doctor(report: DoctorReport) -> None:
+    table = Table(title="launchbay doctor")
+    table.add_column("tool", style="bold")
+    table.add_column("status")
+    table.add_column("version")
+    table.add_column("used for")
+    table.add_column("install hint")
+    for tool in report.tools:
+        status = Text("ok", style="green") if tool.installed else Text("missing", style="red")
+        table.add_row(tool.name, status, tool.version or "", tool.purpose, "" if tool.installed else tool.install_hint)
+    _out.print(table)
+    _out.print(f"{len(report.tools) - len(report.missing)} of {len(report.tools)} tools available")
+
+
+def print_preflight(report: PreflightReport) -> None:
+    styles = {"PASS": "green", "FAIL": "red", "UNKNOWN": "yellow"}
+    _out.rule("[bold]launchbay preflight")
+    for check in report.checks:
+        _out.print(Text.assemble((f"{check.status:<8}", f"bold {styles[check.status]}"), check.title))
+        _out.print(f"         {check.detail}")
+        for ev in check.evidence[:4]:
+            _out.print(f"         [dim]{where(ev)}: {ev.quote}[/dim]")

@@ -1,0 +1,1 @@
+"""Typed, frozen models passed between stages."""
