@@ -29,9 +29,9 @@ def where(ev: Evidence) -> str:
 
 
 def print_error(message: str, hint: str | None) -> None:
-    _err.print(Text.assemble(("error: ", "bold red"), message))
+    _err.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
     if hint:
-        _err.print(Text.assemble(("  hint: ", "yellow"), hint))
+        _err.print(Text.assemble(("  hint: ", "yellow"), hint), soft_wrap=True)
 
 
 def print_profile(profile: ProjectProfile, console: Console | None = None) -> None:
@@ -132,7 +132,8 @@ def print_doctor(report: DoctorReport) -> None:
     table.add_column("install hint")
     for tool in report.tools:
         status = Text("ok", style="green") if tool.installed else Text("missing", style="red")
-        table.add_row(tool.name, status, tool.version or "", tool.purpose, "" if tool.installed else tool.install_hint)
+        hint = "" if tool.installed else tool.install_hint
+        table.add_row(Text(tool.name), status, Text(tool.version or ""), Text(tool.purpose), Text(hint))
     _out.print(table)
     _out.print(f"{len(report.tools) - len(report.missing)} of {len(report.tools)} tools available")
 

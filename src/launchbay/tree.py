@@ -12,6 +12,7 @@ import os
 import stat
 import subprocess
 from collections.abc import Iterable, Iterator
+from typing import Any
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
@@ -127,7 +128,7 @@ class ProjectTree:
 
     def _walk_files(self) -> Iterator[str]:
         """os.walk without following links, honouring every .gitignore on the way down."""
-        specs: list[tuple[str, pathspec.PathSpec]] = []
+        specs: list[tuple[str, pathspec.PathSpec[Any]]] = []
         for dirpath, dirnames, filenames in os.walk(self.root, followlinks=False):
             rel_dir = os.path.relpath(dirpath, self.root)
             rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/")
@@ -137,7 +138,7 @@ class ProjectTree:
             if ".gitignore" in filenames:
                 text = self._read_raw(f"{rel_dir}/.gitignore" if rel_dir else ".gitignore")
                 if text is not None:
-                    specs.append((rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", text.splitlines())))
+                    specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(text.splitlines())))
             keep = []
             for d in sorted(dirnames):
                 rel = f"{rel_dir}/{d}" if rel_dir else d
@@ -203,7 +204,7 @@ class ProjectTree:
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str) -> bool:
+def _ignored(specs: list[tuple[str, pathspec.PathSpec[Any]]], rel: str) -> bool:
     for base, spec in specs:
         if base and not rel.startswith(base + "/"):
             continue
