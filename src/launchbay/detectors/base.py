@@ -112,7 +112,11 @@ class DetectorContext:
     def _line_starts(self, rel: str, text: str) -> list[int]:
         starts = self._lines.get(rel)
         if starts is None:
-            starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+            starts = [0]
+            i = text.find("\n")
+            while i != -1:
+                starts.append(i + 1)
+                i = text.find("\n", i + 1)
             self._lines[rel] = starts
         return starts
 
