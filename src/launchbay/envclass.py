@@ -21,7 +21,7 @@ _SECRET_WORDS = re.compile(
 # URLs that normally embed a password or an API key in them.
 _SECRET_URLS = re.compile(
     r"^(DATABASE|DB|POSTGRES|POSTGRESQL|PG|MYSQL|MONGO|MONGODB|REDIS|AMQP|RABBITMQ|KAFKA|NATS|"
-    r".*RPC|.*WEBHOOK)(_[A-Z0-9]+)*_(URL|URI|DSN)$"
+    r".*RPC|.*WEBHOOK)(_[A-Z0-9]+)*_(URL|URI|DSN)(_[0-9]+)?$"
 )
 _KEY_SUFFIX = re.compile(r"(^|_)KEY(_|$)")
 _NOT_SECRET = re.compile(r"(_KEY_PREFIX|_PUBLIC_KEY|PUBKEY|_KEY_ID|_KEYS_PATH|_TOKEN_ADDRESS|_TOKEN_DECIMALS|"
