@@ -198,6 +198,8 @@ def _env_vars(facts: list[Fact]) -> tuple[EnvVar, ...]:
             read=_evidence(read.get(name, [])),
             documented=_evidence(documented.get(name, [])),
             has_default=any(f.detail == "default" for f in read.get(name, [])),
+            warning=("public build-time variable with a credential name: its value ships to every browser"
+                     if envclass.public_looks_secret(name) else None),
         ))
     return tuple(out)
 

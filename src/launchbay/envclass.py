@@ -24,8 +24,8 @@ _SECRET_URLS = re.compile(
     r".*RPC|.*WEBHOOK)(_[A-Z0-9]+)*_(URL|URI|DSN)(_[0-9]+)?$"
 )
 _KEY_SUFFIX = re.compile(r"(^|_)KEY(_|$)")
-_NOT_SECRET = re.compile(r"(_KEY_PREFIX|_PUBLIC_KEY|PUBKEY|_KEY_ID|_KEYS_PATH|_TOKEN_ADDRESS|_TOKEN_DECIMALS|"
-                         r"_TOKEN_SYMBOL|_TOKEN_TTL|_TOKEN_EXPIRY|_TOKEN_EXPIRES_IN)$")
+_NOT_SECRET = re.compile(r"(?:^|_)(KEY_PREFIX|PUBLIC_KEY|PUBKEY|KEY_ID|KEYS_PATH|TOKEN_ADDRESS|TOKEN_DECIMALS|"
+                         r"TOKEN_SYMBOL|TOKEN_TTL|TOKEN_EXPIRY|TOKEN_EXPIRES_IN|CONTRACT_ADDRESS|ADDRESS)$")
 
 
 def classify(name: str) -> tuple[SecretClass, str]:
@@ -34,6 +34,8 @@ def classify(name: str) -> tuple[SecretClass, str]:
     for prefix in PUBLIC_PREFIXES:
         if upper.startswith(prefix):
             return "public-build-time", f"prefix {prefix} is inlined into the client bundle at build time"
+    if "ACCESS_KEY" in upper:
+        return "secret", "half of a cloud access-key pair"
     if _NOT_SECRET.search(upper):
         return "non-secret", "names an identifier or public value, not a credential"
     if _SECRET_URLS.match(upper):

@@ -99,6 +99,7 @@ class EnvVar(Model):
     read: tuple[Evidence, ...] = ()
     documented: tuple[Evidence, ...] = ()
     has_default: bool = False
+    warning: str | None = None
 
     @property
     def undocumented(self) -> bool:

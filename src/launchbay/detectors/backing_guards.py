@@ -1,0 +1,162 @@
+"""Optional connections: a service the code sets up only when its setting is present.
+
+Why a separate pass: the assembler marks a service optional only if every fact says so, so
+the detector needs to know, per component, whether the connection is guarded by
+`if (process.env.REDIS_URL)`, `url ? new Redis(url) : null`, `if settings.redis_url:` or
+`if os.Getenv("REDIS_URL") != ""`. Guards that fail loudly (`throw`, `raise`, an error return)
+mean the opposite: the service is required.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from launchbay.detectors.backing_code import CodeIndex, Hit
+from launchbay.detectors.backing_table import CLIENT_WORDS, CONFIG_WORDS, GUARD_WORDS
+
+_TOKEN = re.compile(r"[A-Z]+(?![a-z])\d*|[A-Z]?[a-z]+\d*|\d+")
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+_IF = re.compile(r"\b(?:if|elif)\b\s*(.*)")
+_TERNARY = re.compile(r"(?<!\?)\?(?![.?:])")
+_NULLISH = re.compile(r"\b(?:null|undefined|None|nil)\b")
+_CUT = re.compile(r"(?<![=!<>])=(?![=>])|[(,]|\breturn\b")
+_NEG = re.compile(
+    r"^\s*!(?!=)|^\s*not\b|(?<![!=])={2,3}\s*(?:\"\"|''|nil|None|null|undefined)"
+    r"|\bis\s+None\b|\.is_none\(\)|\.is_err\(\)|\.is_empty\(\)|\blen\([^)]*\)\s*==\s*0"
+)
+_RETURN = re.compile(r"\breturn\b")
+_FAIL = re.compile(r"\b(?:throw|raise|panic|exit|Fatal\w*|Err|errors?|err)\b|Error\(|Errorf|process\.exit")
+_COMMENT = ("//", "#", "*", "/*", "--")
+
+
+def config_services(ident: str) -> set[str]:
+    """Services a setting name points at: REDIS_URL -> redis, mongoUri -> mongodb, S3_BUCKET -> s3."""
+    tokens = {t.lower() for t in _TOKEN.findall(ident)}
+    if not tokens & CONFIG_WORDS:
+        return set()
+    return {svc for svc, words in GUARD_WORDS.items() if tokens & words}
+
+
+def _split_if(rest: str, python: bool) -> tuple[str, str]:
+    """Condition and the code after it, from the text following `if`."""
+    if rest.startswith("("):
+        depth = 0
+        for i, ch in enumerate(rest):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0:
+                return rest[1:i], rest[i + 1:]
+        return rest[1:], ""
+    if python:
+        m = re.search(r":(?=\s|$)", rest)
+        cond = rest[:m.start()] if m else rest
+        return cond.split(" else ", 1)[0], rest[m.end():] if m else ""
+    brace = rest.find("{")
+    return (rest, "") if brace == -1 else (rest[:brace], rest[brace + 1:])
+
+
+def _negative_is_optional(window: list[str]) -> bool:
+    """`if (!X) return null` style: the code bails out quietly, rather than failing."""
+    for text in window:
+        if _FAIL.search(text):
+            return False
+        if _RETURN.search(text):
+            return True
+    return False
+
+
+def find_guards(index: CodeIndex, comp: str, services: set[str],
+                uses: dict[str, re.Pattern[str]]) -> dict[str, list[Hit]]:
+    """Lines where a component connects to a service only when its setting is present.
+
+    Positive guards (`if (process.env.REDIS_URL)`, `url ? new Redis(url) : null`) count as is;
+    negative ones (`if not settings.redis_url:`) only when the code then returns quietly
+    instead of failing. `uses[service]` matches a file importing that service's client; without
+    it, the guarded code itself must mention the client (`new Redis`, `init_redis(`...).
+    """
+    found: dict[str, list[Hit]] = defaultdict(list)
+    pattern = _candidates(services)
+    folded = re.compile(pattern.pattern, re.I)
+    for rel in index.code(comp):
+        text = index.ctx.read(rel)
+        if text is None:
+            continue
+        lower = text.lower()
+        # Lower-cased text lets the scan run case-sensitively (several times faster); the
+        # rare text whose length changes when lower-cased is scanned case-insensitively.
+        hits = pattern.finditer(lower) if len(lower) == len(text) else folded.finditer(text)
+        python = rel.endswith(".py")
+        previous = -1
+        for m in hits:
+            start = text.rfind("\n", 0, m.start()) + 1
+            if start == previous:
+                continue
+            previous = start
+            end = text.find("\n", m.start())
+            line = text[start: end if end != -1 else len(text)]
+            if len(line) > 400 or ("if" not in line and "?" not in line) or line.lstrip().startswith(_COMMENT):
+                continue
+            lineno = text.count("\n", 0, start) + 1
+            for svc, after, negative in _guards_on_line(line, python, services):
+                window = _body(index.lines(rel), lineno - 1, after, python)
+                if negative and not _negative_is_optional(window):
+                    continue
+                user = uses.get(svc)
+                body = " ".join(window).lower()
+                if ((user is not None and user.search(text)) or any(w in body for w in CLIENT_WORDS[svc])) \
+                        and len(found[svc]) < 5:
+                    found[svc].append(Hit(svc, rel, lineno, line))
+    return found
+
+
+def _candidates(services: set[str]) -> re.Pattern[str]:
+    """Lower-case setting names that tie a service word to a config word, either order:
+    `redis_url`, `upstash_redis_rest_url`, `databaseurl`, `mongodb_uri`, `enable_redis`."""
+    kw = "|".join(sorted({w for s in services for w in GUARD_WORDS[s]}, key=lambda w: (-len(w), w)))
+    cw = "|".join(sorted(CONFIG_WORDS, key=lambda w: (-len(w), w)))
+    return re.compile(f"(?:{kw})[a-z0-9_.]{{0,16}}?(?:{cw})|(?:{cw})_?(?:{kw})")
+
+
+def _body(lines: list[str], idx: int, after: str, python: bool) -> list[str]:
+    """The guarded code: the rest of the `if` line and up to 3 lines of its block."""
+    body = [after]
+    indent = len(lines[idx]) - len(lines[idx].lstrip())
+    for line in lines[idx + 1: idx + 4]:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if python and len(line) - len(line.lstrip()) <= indent:
+            break
+        if not python and stripped.startswith("}"):
+            break
+        body.append(line)
+    return body
+
+
+def _guards_on_line(line: str, python: bool, services: set[str]) -> Iterable[tuple[str, str, bool]]:
+    """(service, code after the condition, negative?) for each setting-presence test on the line."""
+    m = _IF.search(line)
+    if m:
+        cond, after = _split_if(m.group(1).strip(), python)
+        negative = bool(_NEG.search(cond))
+        for svc in sorted(_cond_services(cond) & services):
+            yield svc, after, negative
+        return
+    if python:
+        return
+    t = _TERNARY.search(line)
+    if t and ":" in line[t.end():] and _NULLISH.search(line[t.end():]):
+        head = line[:t.start()]
+        cuts = [c.end() for c in _CUT.finditer(head)]
+        cond = head[cuts[-1]:] if cuts else head
+        for svc in sorted(_cond_services(cond) & services):
+            yield svc, line[t.end():], False
+
+
+def _cond_services(cond: str) -> set[str]:
+    found: set[str] = set()
+    for ident in _IDENT.findall(cond):
+        found |= config_services(ident)
+    return found

@@ -1,0 +1,185 @@
+"""package.json as data *and* as lines: what the node detector reads every other fact from.
+
+Why a key-line index: every fact needs the line of, say, `"next": "14.2.3",`, but
+`json.loads` forgets where things were. One linear scan of the text records the line where
+each key path starts, so evidence lookups are dictionary hits, never searches that could land
+on the same word somewhere else in the file (a `"name"` inside `"repository"`, say).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from launchbay.tree import ProjectTree
+
+DETECTOR = "node"
+
+KeyPath = tuple[str, ...]
+
+DEP_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
+
+
+@dataclass
+class _Frame:
+    is_object: bool
+    path: KeyPath
+    key: str = ""
+    index: int = 0
+
+
+def key_lines(text: str) -> dict[KeyPath, int]:
+    """Line (1-based) of the first occurrence of every key path; array items use their index."""
+    found: dict[KeyPath, int] = {}
+    stack: list[_Frame] = []
+    line, i, n = 1, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+        elif ch == '"':
+            start_line, j = line, i + 1
+            while j < n and text[j] != '"':
+                if text[j] == "\\":
+                    j += 1
+                elif text[j] == "\n":
+                    line += 1
+                j += 1
+            raw = text[i + 1:j]
+            i = j + 1
+            k = i
+            while k < n and text[k] in " \t\r\n":
+                k += 1
+            if k < n and text[k] == ":" and stack and stack[-1].is_object:
+                key = _decode(raw)
+                stack[-1].key = key
+                found.setdefault((*stack[-1].path, key), start_line)
+            continue
+        elif ch in "{[":
+            path: KeyPath = ()
+            if stack:
+                parent = stack[-1]
+                path = (*parent.path, parent.key if parent.is_object else str(parent.index))
+                found.setdefault(path, line)
+            stack.append(_Frame(ch == "{", path))
+        elif ch in "}]":
+            if stack:
+                stack.pop()
+        elif ch == "," and stack and not stack[-1].is_object:
+            stack[-1].index += 1
+        i += 1
+    return found
+
+
+def _decode(raw: str) -> str:
+    try:
+        value = json.loads(f'"{raw}"')
+    except ValueError:
+        return raw
+    return value if isinstance(value, str) else raw
+
+
+def join(folder: str, name: str) -> str:
+    """`name` inside component `folder` ("." is the repository root)."""
+    return name if folder == "." else f"{folder}/{name}"
+
+
+def ancestors(folder: str) -> list[str]:
+    """`folder` and every folder above it up to the repository root ("."), nearest first."""
+    out = [folder]
+    while folder != ".":
+        folder = posixpath.dirname(folder) or "."
+        out.append(folder)
+    return out
+
+
+def first_line(text: str | None, *prefer: str, code: bool = False) -> tuple[int, str] | None:
+    """The first line containing one of `prefer`, else the first non-blank line.
+
+    With `code`, comment lines (`//`, `/*`, `*`) are passed over when a code line exists.
+    """
+    if not text:
+        return None
+    lines = text.split("\n")
+    for needle in prefer:
+        for no, line in enumerate(lines, start=1):
+            if needle in line:
+                return no, line
+    blank = [(no, line) for no, line in enumerate(lines, start=1) if line.strip()]
+    if code:
+        real = [(no, line) for no, line in blank if not line.lstrip().startswith(("//", "/*", "*", "#!"))]
+        blank = real or blank
+    return blank[0] if blank else None
+
+
+@dataclass
+class PackageJson:
+    """One parsed package.json, with the line of each key for evidence."""
+
+    rel: str
+    folder: str
+    data: dict[str, Any]
+    lines: dict[KeyPath, int]
+    text_lines: list[str] = field(repr=False)
+
+    def at(self, *path: str) -> tuple[int, str] | None:
+        """(line, line text) where key `path` is written, or None."""
+        line = self.lines.get(path)
+        if line is None or line > len(self.text_lines):
+            return None
+        return line, self.text_lines[line - 1]
+
+    def get_str(self, key: str) -> str | None:
+        value = self.data.get(key)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    @property
+    def scripts(self) -> dict[str, str]:
+        raw = self.data.get("scripts")
+        if not isinstance(raw, dict):
+            return {}
+        return {k: v.strip() for k, v in raw.items() if isinstance(k, str) and isinstance(v, str) and v.strip()}
+
+    def section(self, name: str) -> dict[str, str]:
+        raw = self.data.get(name)
+        if not isinstance(raw, dict):
+            return {}
+        return {k: v if isinstance(v, str) else "" for k, v in raw.items() if isinstance(k, str)}
+
+    def dep_section(self, package: str, sections: tuple[str, ...] = DEP_SECTIONS) -> str | None:
+        """The first dependency section listing `package`, or None."""
+        for sec in sections:
+            if package in self.section(sec):
+                return sec
+        return None
+
+    def dep_at(self, package: str, sections: tuple[str, ...] = DEP_SECTIONS) -> tuple[int, str] | None:
+        """The line declaring `package` as a dependency."""
+        sec = self.dep_section(package, sections)
+        return None if sec is None else self.at(sec, package)
+
+    def file(self, name: str) -> str:
+        return join(self.folder, name)
+
+
+def load_package(tree: ProjectTree, rel: str, folder: str) -> PackageJson | None:
+    """Parse `rel`; None when it is unreadable, not JSON, or not a JSON object."""
+    text = tree.read(rel)
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return PackageJson(rel=rel, folder=folder, data=data, lines=key_lines(text), text_lines=text.split("\n"))
+
+
+def line_at(text: str, pos: int) -> tuple[int, str]:
+    """1-based line number and text of the line holding offset `pos` (C-speed, no index build)."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text.count("\n", 0, pos) + 1, text[start: end if end != -1 else len(text)]

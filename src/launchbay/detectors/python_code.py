@@ -1,0 +1,253 @@
+"""Scan a component's Python sources for what manifests cannot say: the port a run call binds,
+health routes, the module that starts the process, module-level app objects, and Celery/arq
+worker and schedule definitions.
+
+Every file is read once (tree.read caches) and only searched with a pattern after a cheap
+substring test says the pattern could match, so large monorepos stay fast.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from launchbay.detectors.base import DetectorContext
+from launchbay.detectors.python_common import Loc, first_line, hits, in_comp, make, module_of
+from launchbay.models.profile import Fact
+
+_PORT_KW = re.compile(r"\bport\s*=\s*")
+_PORT_VALUE = re.compile(
+    r"""(?:int\(\s*)?(?:os\.(?:getenv|environ\.get)\(\s*["']\w+["']\s*,\s*)?["']?(\d{2,5})\b"""
+    r"""|([A-Za-z_][\w.]*)""")
+_RUN_CALLS = {"run", "run_app", "serve", "run_server", "run_simple", "TCPSite", "Config", "start_server"}
+_SETTINGS_PORT = re.compile(
+    r"^[ \t]+((?i:port|app_port|server_port|api_port|http_port))\s*:\s*int\s*=\s*"
+    r"(?:Field\(\s*(?:default\s*=\s*)?)?(\d{2,5})\b", re.M)
+_ROUTE = re.compile(
+    r"""(?:@[ \t]*(\w+(?:\.\w+)?)\.(?:get|head|route|api_route)|@[ \t]*(?:get|head|route)"""
+    r"""|\b(?:add_get|add_route|add_url_rule|add_api_route|web\.get|web\.route|Route|path|re_path|url))"""
+    r"""\(\s*(?:["'](?:GET|HEAD|\*)["']\s*,\s*)?[rbu]?["']([^"'\n]{0,200})["']""")
+_ROUTER = re.compile(r"^(\w+)\s*=\s*(?:\w+\.)?(?:APIRouter|Blueprint|Router)\(([^)]{0,400})\)", re.M)
+_PREFIX = re.compile(r"""\b(?:url_)?prefix\s*=\s*["']([^"']*)["']""")
+_MAIN = re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:""", re.M)
+_SERVE = re.compile(
+    r"\buvicorn\.run\(|\bweb\.run_app\(|\brun_app\(|\.run_polling\(|\.start_polling\(|\.infinity_polling\("
+    r"|\.run_webhook\(|\bwaitress\.serve\(|\bhypercorn\.asyncio\.serve\("
+    r"|\b(?:app|application|bot|client|socketio|sio|server)\.run\(")
+_SERVE_HINTS = ("uvicorn.run", "run_app", "_polling(", "run_webhook", "serve(", ".run(")
+_APP = re.compile(
+    r"^(\w+)\s*(?::\s*[\w.]+\s*)?=\s*(?:\w+\.)?(FastAPI|Starlette|Flask|Litestar|Sanic|Quart|Celery)\(", re.M)
+_ARQ = re.compile(r"^class\s+WorkerSettings\b", re.M)
+_CRON = re.compile(r"\bcron_jobs\b|\bbeat_schedule\b|\bCELERY_BEAT_SCHEDULE\b|\badd_periodic_task\(|@periodic_task\b")
+_AIOHTTP_SERVER = re.compile(r"\bweb\.Application\(|\bweb\.run_app\(|\bweb\.AppRunner\(")
+_WSGI = re.compile(r"\bget_wsgi_application\(")
+HEALTH_STRONG = re.compile(r"^_?(?:health|healthz|healthcheck|health[-_]check|ready|readyz|readiness|live|livez"
+                           r"|liveness|alive|heartbeat)$")
+HEALTH_WEAK = {"ping", "status"}
+_HEALTH_HINTS = ("health", "ready", "readi", "livez", "liveness", "/live", "ping", "status", "alive", "heartbeat")
+_ROUTE_HINTS = ("@", "path(", "url(", "add_get", "add_route", "add_url_rule", "add_api_route", "Route(", "web.")
+ENTRY_NAMES = {"main.py", "app.py", "bot.py", "server.py", "run.py", "worker.py", "api.py", "serve.py", "start.py"}
+_SKIP_PARTS = {"tests", "test", "testing", "migrations", "docs", "examples", "example", "benchmarks",
+               "fixtures", "versions"}
+
+
+@dataclass(frozen=True)
+class AppObject:
+    """A module-level `app = FastAPI(...)` (or Flask, Celery...): what a server command would import."""
+
+    kind: str
+    var: str
+    module: str
+    loc: Loc
+
+
+@dataclass
+class CodeScan:
+    """Facts found in sources, plus the pieces later inference needs."""
+
+    facts: list[Fact] = field(default_factory=list)
+    apps: list[AppObject] = field(default_factory=list)
+    arq_settings: list[tuple[str, Loc]] = field(default_factory=list)
+    aiohttp_server: Loc | None = None
+    wsgi_module: tuple[str, Loc] | None = None
+
+
+def is_source(comp_rel: str) -> bool:
+    """Application source, not tests, migrations or docs."""
+    path = PurePosixPath(comp_rel)
+    name = path.name
+    if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
+        return False
+    return not any(part in _SKIP_PARTS for part in path.parts[:-1])
+
+
+def scan_sources(ctx: DetectorContext, comp: str, py_files: list[str], py_set: frozenset[str]) -> CodeScan:
+    """Scan every application .py file of `comp`."""
+    scan = CodeScan()
+    settings_ports: dict[str, tuple[int, Loc]] = {}
+    wanted_attrs: set[str] = set()
+    for rel in py_files:
+        sub = in_comp(comp, rel)
+        if not is_source(sub):
+            continue
+        text = ctx.read(rel)
+        if text is None:
+            continue
+        low = text.lower()
+        if "port" in low:
+            _ports(ctx, comp, rel, text, scan, wanted_attrs)
+            for m in hits(text, _SETTINGS_PORT):
+                settings_ports.setdefault(m.group(1).lower(), (int(m.group(2)), Loc(rel, m.line, m.text)))
+        if any(w in low for w in _HEALTH_HINTS) and any(k in text for k in _ROUTE_HINTS):
+            _health(ctx, comp, rel, text, scan)
+        _entry(ctx, comp, rel, sub, text, scan, py_set)
+        _objects(ctx, comp, rel, sub, text, scan)
+    for attr in sorted(wanted_attrs):
+        if attr in settings_ports:
+            port, loc = settings_ports[attr]
+            scan.facts.append(make(comp, "port", port, loc, priority=70, note="settings default"))
+    return scan
+
+
+def _ports(ctx: DetectorContext, comp: str, rel: str, text: str, scan: CodeScan, wanted: set[str]) -> None:
+    """`port=` keyword arguments of server run calls (uvicorn.run, app.run, web.run_app...)."""
+    for m in hits(text, _PORT_KW):
+        call = _enclosing_call(text, m.m.start())
+        if call is None:
+            continue
+        last = call.rsplit(".", 1)[-1]
+        if last not in _RUN_CALLS or (last == "Config" and "uvicorn" not in text):
+            continue
+        value = _PORT_VALUE.match(text, m.m.end())
+        if value is None:
+            continue
+        if value.group(1):
+            scan.facts.append(make(comp, "port", int(value.group(1)), Loc(rel, m.line, m.text), priority=80,
+                                   note=f"port argument of {call}()"))
+        elif value.group(2):
+            _resolve_name(comp, rel, text, value.group(2), call, scan, wanted)
+
+
+def _resolve_name(comp: str, rel: str, text: str, name: str, call: str, scan: CodeScan,
+                  wanted: set[str]) -> None:
+    """`port=PORT` -> `PORT = int(os.getenv("PORT", "8001"))` in the same file; `settings.port` ->
+    a settings field default anywhere in the component."""
+    if "." in name:
+        wanted.add(name.rsplit(".", 1)[-1].lower())
+        return
+    pattern = re.compile(r"^" + re.escape(name) + r"\s*(?::\s*int\s*)?=\s*", re.M)
+    for m in hits(text, pattern):
+        value = _PORT_VALUE.match(text, m.m.end())
+        if value is not None and value.group(1):
+            scan.facts.append(make(comp, "port", int(value.group(1)), Loc(rel, m.line, m.text), priority=80,
+                                   note=f"{name}, passed as port to {call}()"))
+            return
+
+
+def _enclosing_call(text: str, pos: int, limit: int = 600) -> str | None:
+    """The dotted name of the call whose parentheses contain `pos` (looking back at most `limit`)."""
+    depth = 0
+    i = pos - 1
+    stop = max(0, pos - limit)
+    while i >= stop:
+        c = text[i]
+        if c in ")]}":
+            depth += 1
+        elif c in "([{":
+            if depth == 0:
+                if c != "(":
+                    return None
+                k = i
+                while k > 0 and (text[k - 1].isalnum() or text[k - 1] in "._"):
+                    k -= 1
+                return text[k:i] or None
+            depth -= 1
+        i -= 1
+    return None
+
+
+def _health(ctx: DetectorContext, comp: str, rel: str, text: str, scan: CodeScan) -> None:
+    prefixes: dict[str, str] = {}
+    if "prefix" in text:
+        for router in _ROUTER.finditer(text):
+            p = _PREFIX.search(router.group(2))
+            if p:
+                prefixes[router.group(1)] = p.group(1).rstrip("/")
+    for m in hits(text, _ROUTE):
+        path = health_path(m.group(2))
+        if path is None:
+            continue
+        owner = m.group(1).split(".")[0] if m.group(1) else ""
+        full = prefixes.get(owner, "") + path
+        scan.facts.append(make(comp, "health_endpoint", full, Loc(rel, m.line, m.text)))
+
+
+def health_path(raw: str) -> str | None:
+    """The route as a path when it looks like a health/readiness probe, else None."""
+    path = raw.strip()
+    path = path.removeprefix("^").removesuffix("$")
+    path = path.removesuffix("/?")
+    if any(c in path for c in "{}<>()*:[]\\") or " " in path:
+        return None
+    if not path.startswith("/"):
+        path = "/" + path
+    segments = [s for s in path.split("/") if s]
+    if not segments or len(segments) > 4:
+        return None
+    if any(HEALTH_STRONG.match(s.lower()) for s in segments):
+        return path
+    if segments[-1].lower() in HEALTH_WEAK and len(segments) <= 2:
+        return path
+    return None
+
+
+def _entry(ctx: DetectorContext, comp: str, rel: str, sub: str, text: str, scan: CodeScan,
+           py_set: frozenset[str]) -> None:
+    """A module that starts the process: `__main__.py`, or a main guard that runs a server/bot."""
+    name = sub.rsplit("/", 1)[-1]
+    serve = next(hits(text, _SERVE), None) if any(k in text for k in _SERVE_HINTS) else None
+    if name == "__main__.py":
+        module = module_of(sub.rsplit("/", 1)[0] + "/__init__.py") if 0 < sub.count("/") <= 2 else ""
+        loc = Loc(rel, serve.line, serve.text) if serve else first_line(text, rel)
+        if module and loc is not None:
+            scan.facts.append(make(comp, "start_command", f"python -m {module}", loc,
+                                   priority=52 if serve else 50, note="package has __main__.py"))
+        return
+    guard = next(hits(text, _MAIN), None) if "__main__" in text else None
+    top_level_serve = serve is not None and not serve.text[:1].isspace()
+    if guard is None and not top_level_serve:
+        return
+    folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+    in_package = f"{folder}/__init__.py" in py_set if folder else False
+    command = f"python -m {module_of(sub)}" if in_package else f"python {sub}"
+    if serve is not None:
+        scan.facts.append(make(comp, "start_command", command, Loc(rel, serve.line, serve.text), priority=52,
+                               note="module runs the server when executed"))
+    elif guard is not None and name in ENTRY_NAMES and sub.count("/") <= 1:
+        scan.facts.append(make(comp, "start_command", command, Loc(rel, guard.line, guard.text), priority=45,
+                               note="entry module with a __main__ guard"))
+
+
+def _objects(ctx: DetectorContext, comp: str, rel: str, sub: str, text: str, scan: CodeScan) -> None:
+    """App objects, arq WorkerSettings, schedules, aiohttp servers and Django's WSGI module."""
+    module = module_of(sub)
+    if "(" in text and any(k in text for k in ("FastAPI", "Starlette", "Flask", "Litestar", "Sanic", "Quart",
+                                                 "Celery")):
+        for m in hits(text, _APP):
+            scan.apps.append(AppObject(m.group(2).lower(), m.group(1), module, Loc(rel, m.line, m.text)))
+    if "WorkerSettings" in text:
+        for m in hits(text, _ARQ):
+            scan.arq_settings.append((module, Loc(rel, m.line, m.text)))
+    if any(k in text for k in ("cron_jobs", "beat_schedule", "BEAT_SCHEDULE", "periodic_task")):
+        for m in hits(text, _CRON):
+            scan.facts.append(make(comp, "role", "cron", Loc(rel, m.line, m.text), note="scheduled tasks"))
+            break
+    if scan.aiohttp_server is None and "web." in text:
+        hit = next(hits(text, _AIOHTTP_SERVER), None)
+        if hit is not None:
+            scan.aiohttp_server = Loc(rel, hit.line, hit.text)
+    if scan.wsgi_module is None and sub.endswith("wsgi.py") and "get_wsgi_application" in text:
+        hit = next(hits(text, _WSGI), None)
+        if hit is not None:
+            scan.wsgi_module = (module, Loc(rel, hit.line, hit.text))

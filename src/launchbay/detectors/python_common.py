@@ -1,0 +1,112 @@
+"""Small shared pieces of the Python detector: where a fact was seen, and how to name modules.
+
+Kept apart so the manifest, command and source scanners agree on one evidence shape (`Loc`)
+and one way of turning a file path into the dotted module a command would import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from launchbay.detectors.base import fact
+from launchbay.models.profile import Fact, FactValue
+
+DETECTOR = "python"
+
+_NORM = re.compile(r"[-_.]+")
+
+
+@dataclass(frozen=True)
+class Loc:
+    """A line of a file (1-based) and its text: the evidence behind a fact."""
+
+    rel: str
+    line: int
+    text: str
+
+
+def make(subject: str, kind: str, value: FactValue, loc: Loc, *, priority: int = 50,
+         note: str | None = None, detail: str | None = None) -> Fact:
+    """A Fact from this detector with `loc` as its evidence."""
+    return fact(DETECTOR, subject, kind, value, loc.rel, loc.line, loc.text,
+                priority=priority, note=note, detail=detail)
+
+
+def norm_dep(name: str) -> str:
+    """PEP 503 normalised distribution name: `Discord.py` and `discord_py` are the same package."""
+    return _NORM.sub("-", name).lower()
+
+
+def first_line(text: str, rel: str, *, skip_comments: bool = True) -> Loc | None:
+    """The first non-blank (and, by default, non-comment) line of a file."""
+    for no, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if stripped and not (skip_comments and stripped.startswith("#")):
+            return Loc(rel, no, line)
+    return None
+
+
+def line_of(text: str, rel: str, needle: str, start: int = 1) -> Loc | None:
+    """The first line at or after `start` (1-based) containing `needle`."""
+    for no, line in enumerate(text.split("\n")[start - 1:], start=start):
+        if needle in line:
+            return Loc(rel, no, line)
+    return None
+
+
+def in_comp(comp: str, rel: str) -> str:
+    """`rel` relative to the component root."""
+    return rel if comp == "." else rel[len(comp) + 1:]
+
+
+def join(comp: str, sub: str) -> str:
+    """A component-relative path made repo-relative."""
+    sub = sub[2:] if sub.startswith("./") else sub
+    return sub if comp == "." else f"{comp}/{sub}"
+
+
+def module_of(comp_rel: str) -> str:
+    """Dotted module for a component-relative .py path (`src/` layout stripped)."""
+    parts = list(PurePosixPath(comp_rel).with_suffix("").parts)
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """`3.12.1` -> (3, 12, 1); stops at the first non-numeric part."""
+    out: list[int] = []
+    for part in version.split("."):
+        if not part.isdigit():
+            break
+        out.append(int(part))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A regex match with its 1-based line number and that line's text."""
+
+    m: re.Match[str]
+    line: int
+    text: str
+
+    def group(self, idx: int | str = 0) -> str:
+        return self.m.group(idx) or ""
+
+
+def hits(text: str, pattern: re.Pattern[str]) -> Iterator[Hit]:
+    """Every match of `pattern` in `text` with its line. Line numbers are counted lazily from the
+    previous match (in C), so a large file with few matches costs one regex pass, not a line index."""
+    line, pos = 1, 0
+    for m in pattern.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        yield Hit(m, line, text[start: end if end != -1 else len(text)])
