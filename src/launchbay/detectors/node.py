@@ -116,12 +116,12 @@ def _scan_package(tree: ProjectTree, pkg: PackageJson, files: list[str], sink: _
     start_ish = any(s in scripts for s in ("start", "serve")) or any(s.startswith("start:") for s in scripts)
     library_like = not start_ish and any(k in pkg.data for k in EXPOSES)
 
+    runtime_files = [f for f in files if is_runtime_source(f)]
     sink.seen(subject, name_fact(pkg))
-    sink.seen(subject, language_facts(tree, pkg, files))
+    sink.seen(subject, language_facts(tree, pkg, files, runtime_files))
     sink.seen(subject, package_manager_facts(tree, pkg))
     sink.seen(subject, runtime_facts(tree, pkg))
 
-    runtime_files = [f for f in files if is_runtime_source(f)]
     hits = framework_hits(tree, pkg, app_scripts=start_ish, library_like=library_like)
     roles = _framework_facts(tree, pkg, hits, runtime_files, sink)
     _shape_roles(tree, pkg, roles, library_like, sink)

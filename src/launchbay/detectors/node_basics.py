@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from launchbay.detectors.node_pkg import PackageJson, ancestors, first_line, join
-from launchbay.detectors.node_sources import TS_SUFFIXES, is_runtime_source
+from launchbay.detectors.node_sources import TS_SUFFIXES
 from launchbay.tree import ProjectTree
 
 PACKAGE_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
@@ -54,8 +54,11 @@ def name_fact(pkg: PackageJson) -> Iterator[Seen]:
         yield Seen("name", name, pkg.rel, where[0], where[1], 60)
 
 
-def language_facts(tree: ProjectTree, pkg: PackageJson, files: list[str]) -> Iterator[Seen]:
-    """typescript from its dependency, tsconfig.json or .ts sources; otherwise javascript."""
+def language_facts(tree: ProjectTree, pkg: PackageJson, files: list[str], runtime: list[str]) -> Iterator[Seen]:
+    """typescript from its dependency, tsconfig.json or .ts sources; otherwise javascript.
+
+    `runtime` (a subset of `files`: no tests or config) is preferred for the quoted source line.
+    """
     found = False
     dep = pkg.dep_at("typescript")
     if dep:
@@ -66,7 +69,7 @@ def language_facts(tree: ProjectTree, pkg: PackageJson, files: list[str]) -> Ite
     if where:
         found = True
         yield Seen("language", "typescript", tsconfig, where[0], where[1], 60)
-    ts_files = sorted((f for f in files if f.endswith(TS_SUFFIXES)), key=lambda f: not is_runtime_source(f))
+    ts_files = [f for f in runtime if f.endswith(TS_SUFFIXES)] or [f for f in files if f.endswith(TS_SUFFIXES)]
     for rel in ts_files[:3]:
         where = first_line(tree.read(rel), code=True)
         if where:
@@ -74,8 +77,7 @@ def language_facts(tree: ProjectTree, pkg: PackageJson, files: list[str]) -> Ite
             return
     if found:
         return
-    js_files = sorted(files, key=lambda f: not is_runtime_source(f))
-    for rel in js_files[:3]:
+    for rel in (runtime or files)[:3]:
         where = first_line(tree.read(rel), code=True)
         if where:
             yield Seen("language", "javascript", rel, where[0], where[1], 40, "JavaScript source, no TypeScript")

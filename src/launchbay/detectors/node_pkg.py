@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,46 +31,42 @@ class _Frame:
     index: int = 0
 
 
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:\n]')
+
+
 def key_lines(text: str) -> dict[KeyPath, int]:
-    """Line (1-based) of the first occurrence of every key path; array items use their index."""
+    """Line (1-based) of the first occurrence of every key path; array items use their index.
+
+    Tokens come from one regex pass (strings, brackets, commas, colons, newlines); numbers and
+    literals are skipped by the regex engine, so even a large manifest costs little.
+    """
     found: dict[KeyPath, int] = {}
     stack: list[_Frame] = []
-    line, i, n = 1, 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\n":
+    line = 1
+    last_string: tuple[str, int] | None = None  # a string that becomes a key if ':' follows
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if tok == "\n":
             line += 1
-        elif ch == '"':
-            start_line, j = line, i + 1
-            while j < n and text[j] != '"':
-                if text[j] == "\\":
-                    j += 1
-                elif text[j] == "\n":
-                    line += 1
-                j += 1
-            raw = text[i + 1:j]
-            i = j + 1
-            k = i
-            while k < n and text[k] in " \t\r\n":
-                k += 1
-            if k < n and text[k] == ":" and stack and stack[-1].is_object:
-                key = _decode(raw)
-                stack[-1].key = key
-                found.setdefault((*stack[-1].path, key), start_line)
             continue
-        elif ch in "{[":
+        if tok == ":":
+            if last_string is not None and stack and stack[-1].is_object:
+                key = _decode(last_string[0])
+                stack[-1].key = key
+                found.setdefault((*stack[-1].path, key), last_string[1])
+        elif tok in "{[":
             path: KeyPath = ()
             if stack:
                 parent = stack[-1]
                 path = (*parent.path, parent.key if parent.is_object else str(parent.index))
                 found.setdefault(path, line)
-            stack.append(_Frame(ch == "{", path))
-        elif ch in "}]":
+            stack.append(_Frame(tok == "{", path))
+        elif tok in "}]":
             if stack:
                 stack.pop()
-        elif ch == "," and stack and not stack[-1].is_object:
+        elif tok == "," and stack and not stack[-1].is_object:
             stack[-1].index += 1
-        i += 1
+        last_string = (tok[1:-1], line) if tok.startswith('"') else None
     return found
 
 

@@ -56,7 +56,7 @@ def pm2_apps(rel: str, text: str) -> Iterator[Pm2App]:
             continue
         cwd_m = _CWD.search(body)
         cwd = folder
-        if cwd_m:
+        if cwd_m and not cwd_m.group(2).strip().startswith(("/", "~")):  # absolute: a server path
             cwd = posixpath.normpath(join(folder, cwd_m.group(2).strip() or "."))
             if cwd.startswith(".."):
                 cwd = folder

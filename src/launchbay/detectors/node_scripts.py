@@ -37,6 +37,13 @@ CALL = re.compile(
     r"\s*\(\s*(?:(process\.execPath)|(['\"`])([^'\"`\n]{1,300})\3)"
     r"(?:\s*,\s*\[([^\]]{0,500})\])?"
 )
+# A launcher only starts things; a file that serves or handles events is the app itself.
+APP_MARKERS = (".listen(", "createServer(", "new Hono(", "Fastify(", "express()", "new Koa(", ".launch(", ".login(")
+# Programs that run and exit: never the long-running process a launcher hands over to.
+ONE_SHOT = frozenset({
+    "git", "prisma", "rm", "cp", "mv", "mkdir", "echo", "ls", "cat", "chmod", "which", "open", "xdg-open",
+    "kill", "curl", "wget", "tar", "tsc", "forge", "cast", "docker", "make",
+})
 SYNC_CALLS = frozenset({"spawnSync", "execFileSync", "execSync", "execaSync"})
 CONCURRENTLY_CALL = re.compile(r"(?<![\w$])concurrently\s*\(\s*\[([^\]]{0,2000})\]")
 STRING = re.compile(r"(['\"`])([^'\"`\n]*)\1")
@@ -99,9 +106,9 @@ class ScriptResolver:
     def follow(self, command: str, hops: list[Hop], seen: set[str] | None = None) -> Resolved:
         """Follow `command` (already reached through `hops`) as far as it goes."""
         seen = set() if seen is None else seen
-        while len(hops) < MAX_HOPS:
+        for _ in range(2 * MAX_HOPS):
             step = self._chain(command, seen) or self._launcher(command, seen)
-            if step is None:
+            if step is None or len(hops) >= MAX_HOPS:
                 break
             command, hop = step
             if hop is not None:
@@ -120,7 +127,7 @@ class ScriptResolver:
         single = concurrently_single(command)
         if single is not None:
             return single, None
-        m = PM_RUN.match(command)
+        m = None if is_compound(command) else PM_RUN.match(command)
         if m is None:
             return None
         pm, name, rest = m.group(1), m.group(2), (m.group(3) or "").strip()
@@ -181,6 +188,8 @@ class ScriptResolver:
         return None
 
     def _existing(self, path: str) -> str | None:
+        if path in {".", "./"}:  # `node .` runs the package's main
+            path = self.pkg.get_str("main") or "index.js"
         base = posixpath.normpath(join(self.pkg.folder, path))
         if base.startswith("..") or base.startswith("/"):
             return None
@@ -245,11 +254,13 @@ def spawned_command(text: str) -> tuple[str, int] | None:
     """
     if not any(word in text for word in ("child_process", "execa", "concurrently")):
         return None
+    if any(marker in text for marker in APP_MARKERS):
+        return None  # the file is the app itself; what it execs is a side task
     async_calls: dict[str, int] = {}
     sync_calls: dict[str, int] = {}
     for m in CALL.finditer(text):
         cmd = _call_command(m)
-        if cmd is not None:
+        if cmd is not None and cmd.split(" ", 1)[0] not in ONE_SHOT:
             (sync_calls if m.group(1) in SYNC_CALLS else async_calls).setdefault(cmd, m.start())
     for m in CONCURRENTLY_CALL.finditer(text):
         body = m.group(1)

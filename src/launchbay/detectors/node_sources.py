@@ -41,7 +41,8 @@ _LITERAL_EXPR = re.compile(r"^\s*['\"]?(\d{1,5})['\"]?\s*$")
 
 FALLBACK_NOTE = "fallback when PORT is unset"
 # A health route's path literal holds one of these; files without any are not scanned for routes.
-HEALTH_HINTS = ("/health", "/_health", "/ready", "/live", "/ping", "/status", "/Health", "/Ready", "/Status")
+# (one regex with a literal "/" prefix: several times faster than a substring test per word).
+_HEALTH_HINT = re.compile(r"/_?(?:[hH]ealth|[rR]eady|live|ping|[sS]tatus)")
 HTTP_IMPORTS = ("express", "fastify", "hono", "koa", "@nestjs", "polka", "restify", "http-server")
 # Anchored on the literal `.get(` & co so the regex engine can skip ahead; the receiver is read after.
 _ROUTE = re.compile(
@@ -164,7 +165,7 @@ def scan_health(tree: ProjectTree, files: Iterable[str], *, http_framework: bool
         text = tree.read(rel)
         if not text:
             continue
-        if any(hint in text for hint in HEALTH_HINTS) and (
+        if _HEALTH_HINT.search(text) and (
             http_framework or any(f"'{p}" in text or f'"{p}' in text for p in HTTP_IMPORTS)
         ):
             yield from _route_calls(rel, text)
