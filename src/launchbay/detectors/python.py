@@ -99,13 +99,14 @@ def _component(ctx: DetectorContext, comp: str, m: Manifest, manifests: dict[str
     facts = [make(comp, "language", "python", m.anchor, note="Python manifest")]
     if m.name is not None:
         facts.append(make(comp, "name", m.name[0], m.name[1], priority=60))
-    facts += _package_managers(ctx, comp, m, manifests)
+    facts += _package_managers(comp, m, manifests)
     facts += _runtime(ctx, comp, m)
     if m.uv_workspace is not None:
         facts.append(make(comp, "role", "workspace", m.uv_workspace, note="uv workspace root"))
 
     py_files = index.py.get(comp, [])
-    scan = scan_sources(ctx, comp, py_files, index.py_set)
+    deps = frozenset(d.name for d in m.deps.values() if not d.dev)
+    scan = scan_sources(ctx, comp, py_files, index.py_set, deps)
     facts += frameworks(comp, m, scan)
     facts += scan.facts
     facts += Launch(ctx, comp, index.scripts.get(comp, [])).run()
@@ -116,13 +117,13 @@ def _component(ctx: DetectorContext, comp: str, m: Manifest, manifests: dict[str
     facts += _migrations(ctx, comp, m, named, manage, manage_loc)
     facts += _tests(ctx, comp, m, named, py_files)
     facts += inferred(comp, m, scan, facts, manage_loc)
-    notebooks = [loc for rel in index.notebooks.get(comp, []) if is_source(in_comp(comp, rel))
-                 if (loc := _notebook_loc(ctx, rel)) is not None]
-    facts += classify(comp, m, facts, notebooks)
+    notebook = next((loc for rel in index.notebooks.get(comp, []) if is_source(in_comp(comp, rel))
+                     if (loc := _notebook_loc(ctx, rel)) is not None), None)
+    facts += classify(comp, m, facts, notebook)
     return facts
 
 
-def _package_managers(ctx: DetectorContext, comp: str, m: Manifest, manifests: dict[str, Manifest]) -> list[Fact]:
+def _package_managers(comp: str, m: Manifest, manifests: dict[str, Manifest]) -> list[Fact]:
     found = list(m.managers)
     if not any(v == "uv" and "lock" in note for v, _, _, note in found):
         for root, other in manifests.items():
@@ -140,20 +141,20 @@ def _runtime(ctx: DetectorContext, comp: str, m: Manifest) -> list[Fact]:
     A lower bound the pin satisfies is only a fallback, so `>=3.12` beside a `3.12.4` pin is not
     reported as a conflict; a bound the pin violates is explicit and conflicts with it."""
     pins: list[tuple[str, Loc, str]] = []
+    rel = join(comp, "runtime.txt")
+    if ctx.tree.exists(rel) and (pin := _first_match(ctx, rel, _RUNTIME_TXT)) is not None:
+        pins.append((pin[0], pin[1], "runtime.txt"))
     folder = comp
-    while True:
+    while True:  # pyenv looks up the tree for .python-version; a component's own runtime.txt wins
         rel = join(folder, ".python-version")
         if ctx.tree.exists(rel):
             pin = _first_match(ctx, rel, _PIN)
-            if pin is not None:
-                pins.append((pin[0], pin[1], ".python-version"))
+            if pin is not None and (folder == comp or not pins):
+                pins.append((pin[0], pin[1], rel))
             break
         if folder == ".":
             break
         folder = folder.rsplit("/", 1)[0] if "/" in folder else "."
-    rel = join(comp, "runtime.txt")
-    if ctx.tree.exists(rel) and (pin := _first_match(ctx, rel, _RUNTIME_TXT)) is not None:
-        pins.append((pin[0], pin[1], "runtime.txt"))
     facts = [make(comp, "runtime_version", f"python {v}", loc, priority=70, note=f"pinned in {src}")
              for v, loc, src in pins]
     for bound, loc in m.bounds:

@@ -2,8 +2,9 @@
 health routes, the module that starts the process, module-level app objects, and Celery/arq
 worker and schedule definitions.
 
-Every file is read once (tree.read caches) and only searched with a pattern after a cheap
-substring test says the pattern could match, so large monorepos stay fast.
+Every file is read once (tree.read caches). Patterns are only tried on lines that hold a literal
+anchor found with str.find (see `hits`): whole-file regex passes were the cost that mattered on a
+large monorepo.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _PORT_VALUE = re.compile(
     r"""(?:int\(\s*)?(?:os\.(?:getenv|environ\.get)\(\s*["']\w+["']\s*,\s*)?["']?(\d{2,5})\b"""
     r"""|([A-Za-z_][\w.]*)""")
 _RUN_CALLS = {"run", "run_app", "serve", "run_server", "run_simple", "TCPSite", "Config", "start_server"}
+_GUNICORN_BIND = re.compile(r"""^bind\s*=\s*\[?\s*f?["'][^"'\n]*?:(?:\{[^}\n]*?["'])?(\d{2,5})\b""")
 _SETTINGS_PORT = re.compile(
     r"^[ \t]+((?i:port|app_port|server_port|api_port|http_port))\s*:\s*int\s*=\s*"
     r"(?:Field\(\s*(?:default\s*=\s*)?)?(\d{2,5})\b", re.M)
@@ -28,14 +30,14 @@ _ROUTE = re.compile(
     r"""(?:@[ \t]*(\w+(?:\.\w+)?)\.(?:get|head|route|api_route)|@[ \t]*(?:get|head|route)"""
     r"""|\b(?:add_get|add_route|add_url_rule|add_api_route|web\.get|web\.route|Route|path|re_path|url))"""
     r"""\(\s*(?:["'](?:GET|HEAD|\*)["']\s*,\s*)?[rbu]?["']([^"'\n]{0,200})["']""")
-_ROUTER = re.compile(r"^(\w+)\s*=\s*(?:\w+\.)?(?:APIRouter|Blueprint|Router)\(([^)]{0,400})\)", re.M)
+_ROUTER = re.compile(r"^(\w+)\s*=\s*(?:\w+\.)?(?:APIRouter|Blueprint|Router)\(")
 _PREFIX = re.compile(r"""\b(?:url_)?prefix\s*=\s*["']([^"']*)["']""")
 _MAIN = re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:""", re.M)
 _SERVE = re.compile(
     r"\buvicorn\.run\(|\bweb\.run_app\(|\brun_app\(|\.run_polling\(|\.start_polling\(|\.infinity_polling\("
     r"|\.run_webhook\(|\bwaitress\.serve\(|\bhypercorn\.asyncio\.serve\("
     r"|\b(?:app|application|bot|client|socketio|sio|server)\.run\(")
-_SERVE_HINTS = ("uvicorn.run", "run_app", "_polling(", "run_webhook", "serve(", ".run(")
+_SERVE_HINTS = (".run(", "run_app", "_polling(", "run_webhook", "serve(")
 _APP = re.compile(
     r"^(\w+)\s*(?::\s*[\w.]+\s*)?=\s*(?:\w+\.)?(FastAPI|Starlette|Flask|Litestar|Sanic|Quart|Celery)\(", re.M)
 _ARQ = re.compile(r"^class\s+WorkerSettings\b", re.M)
@@ -45,8 +47,10 @@ _WSGI = re.compile(r"\bget_wsgi_application\(")
 HEALTH_STRONG = re.compile(r"^_?(?:health|healthz|healthcheck|health[-_]check|ready|readyz|readiness|live|livez"
                            r"|liveness|alive|heartbeat)$")
 HEALTH_WEAK = {"ping", "status"}
-_HEALTH_HINTS = ("health", "ready", "readi", "livez", "liveness", "/live", "ping", "status", "alive", "heartbeat")
-_ROUTE_HINTS = ("@", "path(", "url(", "add_get", "add_route", "add_url_rule", "add_api_route", "Route(", "web.")
+_HEALTH_HINTS = ("health", "ready", "readi", "live", "ping", "status", "heartbeat")
+_APP_HINTS = {"fastapi": "FastAPI(", "starlette": "Starlette(", "flask": "Flask(", "litestar": "Litestar(",
+              "sanic": "Sanic(", "quart": "Quart(", "celery": "Celery("}
+_CRON_HINTS = ("cron_jobs", "beat_schedule", "BEAT_SCHEDULE", "periodic_task")
 ENTRY_NAMES = {"main.py", "app.py", "bot.py", "server.py", "run.py", "worker.py", "api.py", "serve.py", "start.py"}
 _SKIP_PARTS = {"tests", "test", "testing", "migrations", "docs", "examples", "example", "benchmarks",
                "fixtures", "versions"}
@@ -73,6 +77,25 @@ class CodeScan:
     wsgi_module: tuple[str, Loc] | None = None
 
 
+@dataclass(frozen=True)
+class _Wanted:
+    """Anchors worth searching for, given the dependencies: no Celery dependency, no Celery scan."""
+
+    apps: tuple[str, ...]
+    arq: tuple[str, ...]
+    cron: tuple[str, ...]
+    aiohttp: bool
+
+    @classmethod
+    def of(cls, deps: frozenset[str]) -> _Wanted:
+        return cls(
+            apps=tuple(hint for dep, hint in _APP_HINTS.items() if dep in deps),
+            arq=("WorkerSettings",) if "arq" in deps else (),
+            cron=_CRON_HINTS if deps & {"celery", "arq", "django-celery-beat"} else (),
+            aiohttp="aiohttp" in deps,
+        )
+
+
 def is_source(comp_rel: str) -> bool:
     """Application source, not tests, migrations or docs."""
     path = PurePosixPath(comp_rel)
@@ -82,8 +105,10 @@ def is_source(comp_rel: str) -> bool:
     return not any(part in _SKIP_PARTS for part in path.parts[:-1])
 
 
-def scan_sources(ctx: DetectorContext, comp: str, py_files: list[str], py_set: frozenset[str]) -> CodeScan:
-    """Scan every application .py file of `comp`."""
+def scan_sources(ctx: DetectorContext, comp: str, py_files: list[str], py_set: frozenset[str],
+                 deps: frozenset[str]) -> CodeScan:
+    """Scan every application .py file of `comp` (`deps`: its declared dependencies)."""
+    want = _Wanted.of(deps)
     scan = CodeScan()
     settings_ports: dict[str, tuple[int, Loc]] = {}
     wanted_attrs: set[str] = set()
@@ -94,15 +119,17 @@ def scan_sources(ctx: DetectorContext, comp: str, py_files: list[str], py_set: f
         text = ctx.read(rel)
         if text is None:
             continue
-        low = text.lower()
-        if "port" in low:
-            _ports(ctx, comp, rel, text, scan, wanted_attrs)
-            for m in hits(text, _SETTINGS_PORT):
-                settings_ports.setdefault(m.group(1).lower(), (int(m.group(2)), Loc(rel, m.line, m.text)))
-        if any(w in low for w in _HEALTH_HINTS) and any(k in text for k in _ROUTE_HINTS):
-            _health(ctx, comp, rel, text, scan)
-        _entry(ctx, comp, rel, sub, text, scan, py_set)
-        _objects(ctx, comp, rel, sub, text, scan)
+        _ports(comp, rel, text, scan, wanted_attrs)
+        if sub.rsplit("/", 1)[-1].startswith("gunicorn"):
+            for m in hits(text, ("bind",), _GUNICORN_BIND):
+                port = int(m.group(1))
+                scan.facts.append(make(comp, "port", port, Loc(rel, m.line, m.text), priority=75,
+                                       note="gunicorn config bind"))
+        for m in hits(text, ("port:", "PORT:", "port :"), _SETTINGS_PORT):
+            settings_ports.setdefault(m.group(1).lower(), (int(m.group(2)), Loc(rel, m.line, m.text)))
+        _health(comp, rel, text, scan)
+        _entry(comp, rel, sub, text, scan, py_set)
+        _objects(comp, rel, sub, text, scan, want)
     for attr in sorted(wanted_attrs):
         if attr in settings_ports:
             port, loc = settings_ports[attr]
@@ -110,16 +137,16 @@ def scan_sources(ctx: DetectorContext, comp: str, py_files: list[str], py_set: f
     return scan
 
 
-def _ports(ctx: DetectorContext, comp: str, rel: str, text: str, scan: CodeScan, wanted: set[str]) -> None:
+def _ports(comp: str, rel: str, text: str, scan: CodeScan, wanted: set[str]) -> None:
     """`port=` keyword arguments of server run calls (uvicorn.run, app.run, web.run_app...)."""
-    for m in hits(text, _PORT_KW):
-        call = _enclosing_call(text, m.m.start())
+    for m in hits(text, ("port=", "port ="), _PORT_KW):
+        call = _enclosing_call(text, m.start)
         if call is None:
             continue
         last = call.rsplit(".", 1)[-1]
         if last not in _RUN_CALLS or (last == "Config" and "uvicorn" not in text):
             continue
-        value = _PORT_VALUE.match(text, m.m.end())
+        value = _PORT_VALUE.match(text, m.end)
         if value is None:
             continue
         if value.group(1):
@@ -137,8 +164,8 @@ def _resolve_name(comp: str, rel: str, text: str, name: str, call: str, scan: Co
         wanted.add(name.rsplit(".", 1)[-1].lower())
         return
     pattern = re.compile(r"^" + re.escape(name) + r"\s*(?::\s*int\s*)?=\s*", re.M)
-    for m in hits(text, pattern):
-        value = _PORT_VALUE.match(text, m.m.end())
+    for m in hits(text, (name,), pattern):
+        value = _PORT_VALUE.match(text, m.end)
         if value is not None and value.group(1):
             scan.facts.append(make(comp, "port", int(value.group(1)), Loc(rel, m.line, m.text), priority=80,
                                    note=f"{name}, passed as port to {call}()"))
@@ -167,14 +194,16 @@ def _enclosing_call(text: str, pos: int, limit: int = 600) -> str | None:
     return None
 
 
-def _health(ctx: DetectorContext, comp: str, rel: str, text: str, scan: CodeScan) -> None:
+def _health(comp: str, rel: str, text: str, scan: CodeScan) -> None:
     prefixes: dict[str, str] = {}
     if "prefix" in text:
-        for router in _ROUTER.finditer(text):
-            p = _PREFIX.search(router.group(2))
+        for router in hits(text, ("Router(", "Blueprint("), _ROUTER):
+            close = text.find(")", router.end)
+            args = text[router.end: close if 0 <= close - router.end <= 400 else router.end + 400]
+            p = _PREFIX.search(args)
             if p:
                 prefixes[router.group(1)] = p.group(1).rstrip("/")
-    for m in hits(text, _ROUTE):
+    for m in hits(text, _HEALTH_HINTS, _ROUTE):
         path = health_path(m.group(2))
         if path is None:
             continue
@@ -202,11 +231,11 @@ def health_path(raw: str) -> str | None:
     return None
 
 
-def _entry(ctx: DetectorContext, comp: str, rel: str, sub: str, text: str, scan: CodeScan,
+def _entry(comp: str, rel: str, sub: str, text: str, scan: CodeScan,
            py_set: frozenset[str]) -> None:
     """A module that starts the process: `__main__.py`, or a main guard that runs a server/bot."""
     name = sub.rsplit("/", 1)[-1]
-    serve = next(hits(text, _SERVE), None) if any(k in text for k in _SERVE_HINTS) else None
+    serve = next(hits(text, _SERVE_HINTS, _SERVE), None)
     if name == "__main__.py":
         module = module_of(sub.rsplit("/", 1)[0] + "/__init__.py") if 0 < sub.count("/") <= 2 else ""
         loc = Loc(rel, serve.line, serve.text) if serve else first_line(text, rel)
@@ -214,7 +243,7 @@ def _entry(ctx: DetectorContext, comp: str, rel: str, sub: str, text: str, scan:
             scan.facts.append(make(comp, "start_command", f"python -m {module}", loc,
                                    priority=52 if serve else 50, note="package has __main__.py"))
         return
-    guard = next(hits(text, _MAIN), None) if "__main__" in text else None
+    guard = next(hits(text, ("__main__",), _MAIN), None)
     top_level_serve = serve is not None and not serve.text[:1].isspace()
     if guard is None and not top_level_serve:
         return
@@ -229,25 +258,21 @@ def _entry(ctx: DetectorContext, comp: str, rel: str, sub: str, text: str, scan:
                                note="entry module with a __main__ guard"))
 
 
-def _objects(ctx: DetectorContext, comp: str, rel: str, sub: str, text: str, scan: CodeScan) -> None:
+def _objects(comp: str, rel: str, sub: str, text: str, scan: CodeScan, want: _Wanted) -> None:
     """App objects, arq WorkerSettings, schedules, aiohttp servers and Django's WSGI module."""
     module = module_of(sub)
-    if "(" in text and any(k in text for k in ("FastAPI", "Starlette", "Flask", "Litestar", "Sanic", "Quart",
-                                                 "Celery")):
-        for m in hits(text, _APP):
-            scan.apps.append(AppObject(m.group(2).lower(), m.group(1), module, Loc(rel, m.line, m.text)))
-    if "WorkerSettings" in text:
-        for m in hits(text, _ARQ):
-            scan.arq_settings.append((module, Loc(rel, m.line, m.text)))
-    if any(k in text for k in ("cron_jobs", "beat_schedule", "BEAT_SCHEDULE", "periodic_task")):
-        for m in hits(text, _CRON):
-            scan.facts.append(make(comp, "role", "cron", Loc(rel, m.line, m.text), note="scheduled tasks"))
-            break
-    if scan.aiohttp_server is None and "web." in text:
-        hit = next(hits(text, _AIOHTTP_SERVER), None)
+    for m in hits(text, want.apps, _APP):
+        scan.apps.append(AppObject(m.group(2).lower(), m.group(1), module, Loc(rel, m.line, m.text)))
+    for m in hits(text, want.arq, _ARQ):
+        scan.arq_settings.append((module, Loc(rel, m.line, m.text)))
+    cron = next(hits(text, want.cron, _CRON), None)
+    if cron is not None:
+        scan.facts.append(make(comp, "role", "cron", Loc(rel, cron.line, cron.text), note="scheduled tasks"))
+    if scan.aiohttp_server is None and want.aiohttp:
+        hit = next(hits(text, ("web.",), _AIOHTTP_SERVER), None)
         if hit is not None:
             scan.aiohttp_server = Loc(rel, hit.line, hit.text)
-    if scan.wsgi_module is None and sub.endswith("wsgi.py") and "get_wsgi_application" in text:
-        hit = next(hits(text, _WSGI), None)
+    if scan.wsgi_module is None and sub.endswith("wsgi.py"):
+        hit = next(hits(text, ("get_wsgi_application",), _WSGI), None)
         if hit is not None:
             scan.wsgi_module = (module, Loc(rel, hit.line, hit.text))

@@ -90,23 +90,43 @@ def version_tuple(version: str) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class Hit:
-    """A regex match with its 1-based line number and that line's text."""
+    """A regex match on one line: `m` indexes into `text` (the line), `offset` is where the line
+    starts in the file, `line` its 1-based number."""
 
     m: re.Match[str]
     line: int
     text: str
+    offset: int
 
     def group(self, idx: int | str = 0) -> str:
         return self.m.group(idx) or ""
 
+    @property
+    def start(self) -> int:
+        return self.offset + self.m.start()
 
-def hits(text: str, pattern: re.Pattern[str]) -> Iterator[Hit]:
-    """Every match of `pattern` in `text` with its line. Line numbers are counted lazily from the
-    previous match (in C), so a large file with few matches costs one regex pass, not a line index."""
+    @property
+    def end(self) -> int:
+        return self.offset + self.m.end()
+
+
+def hits(text: str, anchors: tuple[str, ...], pattern: re.Pattern[str]) -> Iterator[Hit]:
+    """Matches of a single-line `pattern`, tried only on lines holding one of the literal `anchors`.
+
+    Python's regex engine is slow on alternations over a whole file; finding literal anchors with
+    str.find is fast, so a large file with nothing relevant costs almost nothing."""
+    starts: set[int] = set()
+    for anchor in anchors:
+        i = text.find(anchor)
+        while i != -1:
+            starts.add(text.rfind("\n", 0, i) + 1)
+            end = text.find("\n", i)
+            i = -1 if end == -1 else text.find(anchor, end)
     line, pos = 1, 0
-    for m in pattern.finditer(text):
-        line += text.count("\n", pos, m.start())
-        pos = m.start()
-        start = text.rfind("\n", 0, pos) + 1
-        end = text.find("\n", pos)
-        yield Hit(m, line, text[start: end if end != -1 else len(text)])
+    for start in sorted(starts):
+        line += text.count("\n", pos, start)
+        pos = start
+        end = text.find("\n", start)
+        body = text[start: end if end != -1 else len(text)]
+        for m in pattern.finditer(body):
+            yield Hit(m, line, body, start)

@@ -25,6 +25,8 @@ from launchbay.models.profile import Fact
 
 SCRIPT_PRIORITY = 58
 MAX_HOPS = 4
+# Heroku process-type conventions, used when the command itself does not say what it runs.
+_PROCESS_ROLES = {"web": "http-server", "worker": "worker", "clock": "cron", "scheduler": "cron", "beat": "cron"}
 _ROOT_SCRIPT_NAMES = {"entrypoint.sh", "docker-entrypoint.sh", "start.sh", "run.sh", "boot.sh", "serve.sh",
                       "server.sh", "launch.sh"}
 
@@ -67,8 +69,9 @@ class Launch:
                 continue
             chain = self._chain(Hop(analyze(raw), loc, label))
             self._emit(chain, 70 if ptype == "web" else 65)
-            if ptype == "web" and "http-server" not in chain[-1].command.roles:
-                self.facts.append(make(self.comp, "role", "http-server", loc, note="Procfile web process"))
+            role = _PROCESS_ROLES.get(ptype)
+            if role is not None and not any(h.command.roles for h in chain):
+                self.facts.append(make(self.comp, "role", role, loc, note=f"Procfile {ptype} process"))
 
     def _makefile(self) -> None:
         targets = self._targets()

@@ -272,6 +272,7 @@ def _requirements(ctx: DetectorContext, rel: str, m: Manifest) -> None:
     if text is None:
         return
     dev = is_dev_name(rel.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    m.anchor = m.anchor or first_line(text, rel) or first_line(text, rel, skip_comments=False)
     for no, line in enumerate(text.split("\n"), start=1):
         body = line.split(" #", 1)[0].split(";", 1)[0].strip()
         if not body or body.startswith("#"):
@@ -290,7 +291,6 @@ def _requirements(ctx: DetectorContext, rel: str, m: Manifest) -> None:
             if found is None:
                 continue
             name = found.group(1)
-        m.anchor = m.anchor or Loc(rel, no, line)
         m.add_dep(name, Loc(rel, no, line), dev)
 
 

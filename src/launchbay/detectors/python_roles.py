@@ -132,10 +132,10 @@ def _default_port(comp: str, m: Manifest, framework: str | None) -> list[Fact]:
     return [make(comp, "port", port, dep.loc, priority=20, note="framework default")]
 
 
-def classify(comp: str, m: Manifest, facts: list[Fact], notebooks: list[Loc]) -> list[Fact]:
+def classify(comp: str, m: Manifest, facts: list[Fact], notebook: Loc | None) -> list[Fact]:
     """cli / research / library roles (and a library's build command) when nothing runs it as a service."""
     roles = {str(f.value) for f in facts if f.kind == "role"}
-    if roles & SERVICE_ROLES:
+    if roles & SERVICE_ROLES or "workspace" in roles:
         return []
     out: list[Fact] = []
     has_start = any(f.kind == "start_command" and f.priority >= FALLBACK_PRIORITY for f in facts)
@@ -145,7 +145,7 @@ def classify(comp: str, m: Manifest, facts: list[Fact], notebooks: list[Loc]) ->
     if has_start:
         return out
     package = m.build_system or m.is_setup_package
-    research = _research(m, notebooks, packaged=package is not None)
+    research = _research(m, notebook, packaged=package is not None)
     if research is not None:
         loc, note = research
         out.append(make(comp, "role", "research", loc, note=note))
@@ -156,9 +156,9 @@ def classify(comp: str, m: Manifest, facts: list[Fact], notebooks: list[Loc]) ->
     return out
 
 
-def _research(m: Manifest, notebooks: list[Loc], *, packaged: bool) -> tuple[Loc, str] | None:
-    if notebooks:
-        return notebooks[0], "jupyter notebook"
+def _research(m: Manifest, notebook: Loc | None, *, packaged: bool) -> tuple[Loc, str] | None:
+    if notebook is not None:
+        return notebook, "jupyter notebook"
     dep = m.dep(*NOTEBOOK_DEPS)
     if dep is not None:
         return dep.loc, f"{dep.name} dependency, no entry point"
