@@ -162,10 +162,9 @@ def _from_schemas(index: CodeIndex, names: dict[str, set[str]]) -> dict[str, lis
     """Prisma datasource providers, Ponder's database kind and Drizzle dialects (config first,
     then pg-core-style imports)."""
     out: dict[str, list[Seen]] = defaultdict(list)
-    for _rel, _line, hit in code.prisma_providers(index):
-        if hit is not None:
-            out[index.owner(hit.rel)].append(
-                _seen(hit, note="Prisma datasource provider", uses="@prisma/client|PrismaClient"))
+    for hit in code.prisma_providers(index):
+        prisma = _seen(hit, note="Prisma datasource provider", uses="@prisma/client|PrismaClient")
+        out[index.owner(hit.rel)].append(prisma)
     configured: set[str] = set()
     for rel in index.ctx.tree.named(*(f"ponder.config.{ext}" for ext in ("ts", "js", "mjs", "mts"))):
         for hit in code.ponder_database(index, rel):
@@ -174,11 +173,11 @@ def _from_schemas(index: CodeIndex, names: dict[str, set[str]]) -> dict[str, lis
         if not base.startswith("drizzle.config."):
             continue
         for rel in (p for p in paths if not code.is_test(p)):
-            hit = code.drizzle_dialect(index, rel)
-            if hit is not None:
+            dialect = code.drizzle_dialect(index, rel)
+            if dialect is not None:
                 comp = index.owner(rel)
                 configured.add(comp)
-                out[comp].append(_seen(hit, note="Drizzle dialect", uses="drizzle-orm"))
+                out[comp].append(_seen(dialect, note="Drizzle dialect", uses="drizzle-orm"))
     for comp, deps in names.items():
         if "drizzle-orm" in deps and comp not in configured:
             out[comp] += [_seen(h, note="Drizzle dialect import", uses="drizzle-orm")

@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from launchbay.detectors.backing_code import CodeIndex, Hit
-from launchbay.detectors.backing_table import CLIENT_WORDS, CONFIG_WORDS, GUARD_WORDS
+from launchbay.detectors.backing_table import (
+    CLIENT_WORDS,
+    CONFIG_WORDS,
+    CONNECT_CALLS,
+    GUARD_WORDS,
+    SECONDARY_WORDS,
+)
 
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])\d*|[A-Z]?[a-z]+\d*|\d+")
 _IDENT = re.compile(r"[A-Za-z_]\w*")
@@ -26,7 +33,8 @@ _NEG = re.compile(
     r"^\s*!(?!=)|^\s*not\b|(?<![!=])={2,3}\s*(?:\"\"|''|nil|None|null|undefined)"
     r"|\bis\s+None\b|\.is_none\(\)|\.is_err\(\)|\.is_empty\(\)|\blen\([^)]*\)\s*==\s*0"
 )
-_RETURN = re.compile(r"\breturn\b")
+# A quiet bail-out returns nothing usable: `return`, `return null`, `return None`, `return nil`.
+_RETURN = re.compile(r"\breturn\b\s*(?:;|$|\}|(?:null|undefined|None|nil|false|False)\b)")
 _FAIL = re.compile(r"\b(?:throw|raise|panic|exit|Fatal\w*|Err|errors?|err)\b|Error\(|Errorf|process\.exit")
 _COMMENT = ("//", "#", "*", "/*", "--")
 
@@ -34,7 +42,7 @@ _COMMENT = ("//", "#", "*", "/*", "--")
 def config_services(ident: str) -> set[str]:
     """Services a setting name points at: REDIS_URL -> redis, mongoUri -> mongodb, S3_BUCKET -> s3."""
     tokens = {t.lower() for t in _TOKEN.findall(ident)}
-    if not tokens & CONFIG_WORDS:
+    if not tokens & CONFIG_WORDS or tokens & SECONDARY_WORDS:
         return set()
     return {svc for svc, words in GUARD_WORDS.items() if tokens & words}
 
@@ -77,24 +85,21 @@ def find_guards(index: CodeIndex, comp: str, services: set[str],
     it, the guarded code itself must mention the client (`new Redis`, `init_redis(`...).
     """
     found: dict[str, list[Hit]] = defaultdict(list)
-    pattern = _candidates(services)
-    folded = re.compile(pattern.pattern, re.I)
+    words = {w for s in services for w in GUARD_WORDS[s]}
+    # "postgres" already finds "postgresql", "mongo" finds "mongodb": scan for the shortest.
+    keywords = sorted(w for w in words if not any(o != w and w.startswith(o) for o in words))
     for rel in index.code(comp):
         text = index.ctx.read(rel)
         if text is None:
             continue
-        lower = text.lower()
-        # Lower-cased text lets the scan run case-sensitively (several times faster); the
-        # rare text whose length changes when lower-cased is scanned case-insensitively.
-        hits = pattern.finditer(lower) if len(lower) == len(text) else folded.finditer(text)
         python = rel.endswith(".py")
-        previous = -1
-        for m in hits:
-            start = text.rfind("\n", 0, m.start()) + 1
-            if start == previous:
+        seen: set[int] = set()
+        for pos in _setting_names(text, keywords):
+            start = text.rfind("\n", 0, pos) + 1
+            if start in seen:
                 continue
-            previous = start
-            end = text.find("\n", m.start())
+            seen.add(start)
+            end = text.find("\n", pos)
             line = text[start: end if end != -1 else len(text)]
             if len(line) > 400 or ("if" not in line and "?" not in line) or line.lstrip().startswith(_COMMENT):
                 continue
@@ -103,20 +108,43 @@ def find_guards(index: CodeIndex, comp: str, services: set[str],
                 window = _body(index.lines(rel), lineno - 1, after, python)
                 if negative and not _negative_is_optional(window):
                     continue
+                # A positive guard must itself set up the client; after a quiet bail-out the
+                # client is set up further on, so importing its library is enough.
                 user = uses.get(svc)
-                body = " ".join(window).lower()
-                if ((user is not None and user.search(text)) or any(w in body for w in CLIENT_WORDS[svc])) \
-                        and len(found[svc]) < 5:
+                imported = negative and user is not None and bool(user.search(text))
+                if (imported or _calls_client(window, svc)) and len(found[svc]) < 5:
                     found[svc].append(Hit(svc, rel, lineno, line))
     return found
 
 
-def _candidates(services: set[str]) -> re.Pattern[str]:
-    """Lower-case setting names that tie a service word to a config word, either order:
-    `redis_url`, `upstash_redis_rest_url`, `databaseurl`, `mongodb_uri`, `enable_redis`."""
-    kw = "|".join(sorted({w for s in services for w in GUARD_WORDS[s]}, key=lambda w: (-len(w), w)))
-    cw = "|".join(sorted(CONFIG_WORDS, key=lambda w: (-len(w), w)))
-    return re.compile(f"(?:{kw})[a-z0-9_.]{{0,16}}?(?:{cw})|(?:{cw})_?(?:{kw})")
+_CONFIG_ALT = "|".join(sorted(CONFIG_WORDS, key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=64)
+def _name_pattern(keyword: str) -> re.Pattern[str]:
+    """A service word then a config word; starting with the literal word lets the engine jump
+    from one occurrence to the next at C speed."""
+    return re.compile(re.escape(keyword) + f"[a-z0-9_.]{{0,16}}?(?:{_CONFIG_ALT})")
+
+
+@lru_cache(maxsize=64)
+def _switch_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("(?:enabled?|use|has)_?(?:" + "|".join(map(re.escape, keywords)) + ")")
+
+
+def _setting_names(text: str, keywords: list[str]) -> Iterator[int]:
+    """Offsets of lower-cased setting names: a service word then a config word (`redis_url`,
+    `upstash_redis_rest_url`, `databaseurl`, `mongodb_uri`) or a switch (`enable_redis`)."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a few characters grow when lower-cased; keep offsets aligned
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    present = tuple(kw for kw in keywords if kw in lower)
+    for kw in present:
+        for m in _name_pattern(kw).finditer(lower):
+            yield m.start()
+    if present:
+        for m in _switch_pattern(present).finditer(lower):
+            yield m.start()
 
 
 def _body(lines: list[str], idx: int, after: str, python: bool) -> list[str]:
@@ -135,11 +163,28 @@ def _body(lines: list[str], idx: int, after: str, python: bool) -> list[str]:
     return body
 
 
+_CALL = re.compile(r"([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*(?:::<[^>]*>)?\(")
+
+
+def _calls_client(window: list[str], service: str) -> bool:
+    """True when the guarded code calls something that sets up the service's client."""
+    words = CLIENT_WORDS[service]
+    for text in window:
+        for m in _CALL.finditer(text):
+            chain = m.group(1).lower()
+            last = re.split(r"[\s.]+", chain)[-1]
+            if last in CONNECT_CALLS or any(w in chain for w in words):
+                return True
+    return False
+
+
 def _guards_on_line(line: str, python: bool, services: set[str]) -> Iterable[tuple[str, str, bool]]:
-    """(service, code after the condition, negative?) for each setting-presence test on the line."""
+    """(service, guarded code, negative?) for each setting-presence test on the line."""
     m = _IF.search(line)
     if m:
         cond, after = _split_if(m.group(1).strip(), python)
+        if python and " else " in m.group(1) and not after:
+            after = line[:m.start()]  # `x = Redis.from_url(url) if settings.redis_url else None`
         negative = bool(_NEG.search(cond))
         for svc in sorted(_cond_services(cond) & services):
             yield svc, after, negative

@@ -170,16 +170,28 @@ CONFIG_WORDS = frozenset({
     "use", "connection", "conn", "server", "servers", "broker", "brokers", "bucket", "gateway", "jwt",
     "token", "key", "path", "file",
 })
-# Words in the guarded code that show it is the service being set up.
+# A setting for a secondary connection (read replica, shadow or test database, the direct URL
+# used by migrations) being optional says nothing about the main one.
+SECONDARY_WORDS = frozenset({
+    "replica", "replicas", "shadow", "test", "direct", "unpooled", "readonly", "fallback", "backup",
+})
+# Words in a function or constructor called by the guarded code that show it sets up the
+# service's client (`new Redis(`, `init_redis(`, `new PrismaClient(`, `mongoose.connect(`)...
 CLIENT_WORDS: dict[str, tuple[str, ...]] = {
-    "postgres": ("postgres", "pg", "pool", "prisma", "drizzle", "knex", "sequelize", "engine", "db"),
-    "mysql": ("mysql", "pool", "prisma", "drizzle", "knex", "sequelize", "engine", "db"),
-    "sqlite": ("sqlite", "database", "db"),
+    "postgres": ("postgres", "pg", "pool", "prisma", "drizzle", "knex", "sequelize", "engine", "db", "sql",
+                 "datasource"),
+    "mysql": ("mysql", "pool", "prisma", "drizzle", "knex", "sequelize", "engine", "db", "sql", "datasource"),
+    "sqlite": ("sqlite", "database", "db", "prisma", "drizzle", "engine"),
     "redis": ("redis", "valkey", "kv", "queue", "bull", "cache"),
     "mongodb": ("mongo",),
     "rabbitmq": ("amqp", "rabbit", "channel"),
     "kafka": ("kafka", "producer", "consumer"),
     "nats": ("nats",),
-    "s3": ("s3", "bucket", "minio"),
-    "ipfs": ("ipfs", "pinata", "helia", "storacha", "upload"),
+    "s3": ("s3", "bucket", "minio", "storage"),
+    "ipfs": ("ipfs", "pinata", "helia", "storacha", "upload", "storage"),
 }
+# ...or a generic connection call, whatever the service.
+CONNECT_CALLS = frozenset({
+    "client", "createclient", "connect", "createpool", "createconnection", "create_engine",
+    "create_async_engine", "from_url", "fromenv", "fromurl", "newclient", "dial", "open", "init",
+})
