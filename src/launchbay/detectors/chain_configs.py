@@ -41,7 +41,7 @@ def _toolchain(em: Emitter, survey: Survey, rel: str) -> None:
         return
     no, line = found
     tool, eco, framework = TOOLCHAIN_FILES[rel.rsplit("/", 1)[-1]]
-    comp = em.ctx.component_of(rel)
+    comp = em.subject(rel)
     survey.web3.add(comp)
     note = f"{rel.rsplit('/', 1)[-1]} present"
     em.add("contract_toolchain", tool, rel, no, line, note=note)
@@ -53,6 +53,24 @@ def _toolchain(em: Emitter, survey: Survey, rel: str) -> None:
         em.add("framework", framework, rel, no, line, priority=40, note=note)
     if tool in {"foundry", "hardhat"}:
         em.add("language", "solidity", rel, no, line, priority=40, note=f"{tool} contracts project")
+    build, test = _DEFAULT_COMMANDS.get(tool, ("", ""))
+    if build:
+        em.add("build_command", build, rel, no, line, priority=20, note="framework default")
+        em.add("test_command", test, rel, no, line, priority=20, note="framework default")
+    if tool == "foundry" and comp not in survey.npm_deps and text is not None:
+        # The compiler pin is the toolchain version of a pure Foundry project (a package.json
+        # would make node the runtime, and two runtimes would read as a conflict).
+        pin = re.search(r"(?m)^\s*solc(?:_version)?\s*=\s*[\"']([0-9][0-9.]*)[\"']", text)
+        if pin:
+            pin_no = text.count("\n", 0, pin.start()) + 1
+            em.add("runtime_version", f"solc {pin.group(1)}", rel, pin_no, pin.group(0), priority=70)
+
+
+_DEFAULT_COMMANDS = {
+    "foundry": ("forge build", "forge test"),
+    "hardhat": ("npx hardhat compile", "npx hardhat test"),
+    "anchor": ("anchor build", "anchor test"),
+}
 
 
 def _networks_object(em: Emitter, rel: str, opener: re.Pattern[str], id_pattern: re.Pattern[str]) -> None:
@@ -163,7 +181,7 @@ def _indexer(em: Emitter, survey: Survey, rel: str, line: int, quote: str, value
     em.add("role", "indexer", rel, line, quote, note=f"{value} indexer")
     if eco:
         em.add("ecosystem", eco, rel, line, quote)
-    survey.web3.add(em.ctx.component_of(rel))
+    survey.web3.add(em.subject(rel))
 
 
 def _indexers(em: Emitter, survey: Survey) -> None:
@@ -184,14 +202,14 @@ def _indexers(em: Emitter, survey: Survey) -> None:
         if found:
             _indexer(em, survey, rel, *found, "rindexer")
     for rel in tree.named("package.json"):
-        deps = survey.npm_deps.get(em.ctx.component_of(rel), set())
+        deps = survey.npm_deps.get(em.subject(rel), set())
         if any(d.startswith("@subsquid/") for d in deps):
             hit = em.ctx.find_line(rel, '"@subsquid/')
             if hit:
                 eco = "evm" if "@subsquid/evm-processor" in deps else ""
                 _indexer(em, survey, rel, hit[0], hit[1], "subsquid", eco)
     for rel in tree.named("config.yaml", "config.yml"):
-        if "envio" in survey.npm_deps.get(em.ctx.component_of(rel), set()):
+        if "envio" in survey.npm_deps.get(em.subject(rel), set()):
             _envio(em, survey, rel)
 
 

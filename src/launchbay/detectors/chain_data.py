@@ -27,9 +27,18 @@ CHAIN_IDS: dict[str, int] = {
     "unichain": 130, "unichain-sepolia": 1301, "berachain": 80094, "monad-testnet": 10143,
     "worldchain": 480, "ink": 57073, "abstract": 2741, "apechain": 33139, "moonbeam": 1284,
     "cronos": 25, "metis": 1088, "taiko": 167000, "sei": 1329, "hyperevm": 999,
-    "soneium": 1868, "opbnb": 204, "kaia": 8217,
+    "soneium": 1868, "opbnb": 204, "kaia": 8217, "monad": 143,
+    "ropsten": 3, "rinkeby": 4, "kovan": 42,
 }
 CHAIN_NAMES: dict[int, str] = {cid: name for name, cid in CHAIN_IDS.items()}
+
+# The first accounts anvil and hardhat derive from their public test mnemonic: a hard-coded one is
+# a dev default (anyone can sign with it), not a leaked secret. Compared, never shown.
+DEV_KEYS = frozenset({
+    "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+})
 
 # Local development chains (anvil, hardhat, ganache): never a deployment target.
 LOCAL_IDS = frozenset({31337, 1337})
@@ -220,6 +229,7 @@ TOOLCHAIN_FILES: dict[str, tuple[str, str, str]] = {
     "brownie-config.yml": ("brownie", "evm", ""),
     "truffle-config.js": ("truffle", "evm", ""),
     "truffle-config.cjs": ("truffle", "evm", ""),
+    "truffle.js": ("truffle", "evm", ""),
 }
 
 # package.json dependencies that mean "this component is an application", not a contracts repo.

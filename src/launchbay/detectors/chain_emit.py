@@ -6,6 +6,7 @@ and the same name <-> id derivation from the chain table.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from launchbay.detectors.base import DetectorContext, fact
@@ -33,11 +34,19 @@ class Emitter:
     ctx: DetectorContext
     facts: list[Fact] = field(default_factory=list)
     _seen: set[tuple[object, ...]] = field(default_factory=set)
+    _by_dir: dict[str, str] = field(default_factory=dict)
+
+    def subject(self, rel: str) -> str:
+        """The component of `rel`, cached per folder (the lookup is linear in components)."""
+        folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        if folder not in self._by_dir:
+            self._by_dir[folder] = self.ctx.component_of(rel)
+        return self._by_dir[folder]
 
     def add(self, kind: str, value: FactValue, rel: str, line: int, quote: str, *,
             subject: str | None = None, detail: str | None = None, priority: int = 50,
             note: str | None = None) -> None:
-        subj = self.ctx.component_of(rel) if subject is None else subject
+        subj = self.subject(rel) if subject is None else subject
         key = (subj, kind, value, detail, rel, line)
         if key in self._seen:
             return
@@ -68,9 +77,13 @@ class Emitter:
             self.add("chain_id", str(chain_id), rel, line, quote, note=id_note)
 
 
+_LONG_TOKEN = re.compile(r"[A-Za-z0-9_-]{24,}")
+
+
 def first_line(text: str) -> tuple[int, str] | None:
-    """The first non-blank line (number, text): evidence that a config file exists."""
+    """The first non-blank line (number, text) that cannot carry a credential (no URL, no long
+    token, no hex key): evidence that a config file exists."""
     for no, line in enumerate(text.split("\n"), start=1):
-        if line.strip() and not HEX64.search(line):
+        if line.strip() and "://" not in line and not HEX64.search(line) and not _LONG_TOKEN.search(line):
             return no, line
     return None

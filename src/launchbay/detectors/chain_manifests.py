@@ -47,10 +47,12 @@ def scan_manifests(em: Emitter, survey: Survey) -> None:
 
 
 def _library(em: Emitter, survey: Survey, rel: str, line: int, quote: str, value: str, eco: str) -> None:
+    # A git/URL dependency may embed an access token: quote only what comes before the URL.
+    quote = quote.split("://", 1)[0]
     em.add("web3_library", value, rel, line, quote)
     if eco:
         em.add("ecosystem", eco, rel, line, quote)
-    survey.web3.add(em.ctx.component_of(rel))
+    survey.web3.add(em.subject(rel))
 
 
 def _load_json(text: str) -> dict[str, Any] | None:
@@ -66,7 +68,7 @@ def _package_json(em: Emitter, survey: Survey, rel: str) -> None:
     data = _load_json(text) if text else None
     if text is None or data is None:
         return
-    comp = em.ctx.component_of(rel)
+    comp = em.subject(rel)
     lines = text.split("\n")
     deps: set[str] = set()
     for section in NPM_SECTIONS:
@@ -79,7 +81,7 @@ def _package_json(em: Emitter, survey: Survey, rel: str) -> None:
             lib = library_of(NPM_LIBS, NPM_FAMILIES, str(dep))
             if lib is None:
                 continue
-            idx = _line_index(lines, re.compile(rf'"{re.escape(str(dep))}"\s*:'), start + 1 if start >= 0 else 0)
+            idx = _line_index(lines, re.compile(rf'"{re.escape(str(dep))}"\s*:'), start)
             if idx >= 0:
                 _library(em, survey, rel, idx + 1, lines[idx], *lib)
     survey.npm_deps.setdefault(comp, set()).update(deps)

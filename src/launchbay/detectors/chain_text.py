@@ -54,9 +54,6 @@ ENV_READ = re.compile(
 )
 # `${NAME}` interpolation in foundry.toml, rindexer.yaml, squid.yaml and similar configs.
 CONFIG_ENV_READ = re.compile(r"\$\{\s*([A-Z_][A-Z0-9_]*)\s*(?::-[^}\n]*)?\}")
-ENV_MARKERS = ("process.env", "import.meta.env", "Bun.env", "Deno.env", "getenv", "environ",
-               "Getenv", "LookupEnv", "::var", "env!(", "vm.env")
-
 
 def env_name(m: re.Match[str]) -> str:
     return next(g for g in m.groups() if g)
@@ -120,10 +117,18 @@ RPC_NAMES = frozenset({"ETH_NODE_URL", "ALCHEMY_URL", "INFURA_URL", "ALCHEMY_API
                        "SOLANA_URL", "SOLANA_CLUSTER_URL", "HELIUS_URL", "ANCHOR_PROVIDER_URL", "ETH_URL"})
 
 
+# Last name parts that make an RPC-ish name a flag, a number or a credential rather than a URL.
+_NOT_A_URL = frozenset({"ENABLED", "ENABLE", "DISABLED", "DISABLE", "TIMEOUT", "RETRIES", "RETRY", "PORT",
+                        "LIMIT", "BATCH", "INTERVAL", "DELAY", "MS", "SIZE", "COUNT", "MAX", "MIN",
+                        "CONCURRENCY", "KEY", "TOKEN", "SECRET", "PASSWORD", "USER", "USERNAME"})
+
+
 def is_rpc_name(name: str, *, web3: bool) -> bool:
     """Whether env var `name` holds an RPC URL. Names without the word RPC (e.g. *_WS_URL) only
     count in components that use a chain SDK (`web3`), where they nearly always mean a node."""
     upper = name.upper()
+    if upper.rsplit("_", 1)[-1] in _NOT_A_URL:
+        return False
     if _RPC_WORD.search(upper):
         return True
     if upper in RPC_NAMES:
@@ -154,6 +159,8 @@ def key_kind(name: str) -> str | None:
         if word in upper:
             if kind == "private-key" and upper.endswith(("_PATH", "_FILE")):
                 return "keypair-file"
+            if kind == "private-key" and "ENCRYPTED" in upper:
+                return "keystore"  # an encrypted JSON keystore kept in the variable
             return kind
     return None
 
@@ -164,7 +171,7 @@ HEX64 = re.compile(r"(?<![0-9A-Za-z])(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z])")
 _KEY_CONTEXT = re.compile(
     r"(?i)priv(?:ate)?[_-]?key|(?:signer|deployer|relayer|wallet|secret|operator|owner)[_-]?key"
     r"|accounts\s*:|wallet\s*\(|privatekeytoaccount|from_key|hextoecdsa|privatekeysigner|localwallet"
-    r"|\bpk\b\s*[:=]"
+    r"|\bpk\b\s*[:=]|key[\"']?\s*(?::=|=|:)"
 )
 _LONG_HEX = re.compile(r"[0-9a-fA-F]{8,}")
 
@@ -286,7 +293,8 @@ def _skip_string(text: str, i: int) -> int:
 
 # ----------------------------------------------------------------------------- paths
 
-_TEST_DIRS = frozenset({"test", "tests", "__tests__", "__mocks__", "spec", "e2e", "fixtures", "mocks"})
+_TEST_DIRS = frozenset({"test", "tests", "__tests__", "__mocks__", "spec", "e2e", "fixtures", "mocks",
+                        "cypress", "playwright", "__fixtures__"})
 
 
 def is_test_path(rel: str) -> bool:
