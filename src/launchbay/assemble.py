@@ -38,7 +38,7 @@ SINGLE_KINDS = frozenset({
     "start_command", "port", "test_command", "name",
 })
 # Fields where two sources giving different values is a problem worth showing the user.
-CONFLICT_KINDS = frozenset({"port", "runtime_version", "package_manager", "language"})
+CONFLICT_KINDS = frozenset({"port", "runtime_version", "package_manager"})
 
 # Which role makes a component which kind, strongest first.
 ROLE_ORDER: tuple[tuple[str, ComponentKind], ...] = (

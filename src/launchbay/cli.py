@@ -98,6 +98,57 @@ def preflight(path: str, run_tests: bool, timeout: int, as_json: bool) -> None:
         raise LaunchbayError(f"preflight: {len(report.failed)} check(s) failed")
 
 
+@cli.command()
+@click.argument("path", default=".", type=click.Path(path_type=str))
+@click.option("--answers", "answers_from", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="Take answers from another launchbay.yaml-style FILE.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Answer one question (repeatable).")
+@click.option("--accept-recommended", is_flag=True,
+              help="Accept every recommendation (recorded as accepted-recommendation: an assumption).")
+@click.option("--no-input", is_flag=True, help="Never prompt, even in a terminal.")
+def interview(path: str, answers_from: str | None, sets: tuple[str, ...], accept_recommended: bool,
+              no_input: bool) -> None:
+    """Phase 2: ask the deployment questions and write launchbay.yaml (resumable; comments kept)."""
+    from launchbay.answers_schema import schema_text
+    from launchbay.answersfile import FILENAME, SCHEMA_PATH, load_answers, render_document, write_document
+    from launchbay.interview import collect_answers, parse_cli_value
+    from launchbay.review import review_project
+
+    profile = review_project(path)
+    target = Path(path) / FILENAME
+    doc = load_answers(target)
+    cli_values = {}
+    for item in sets:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise LaunchbayError(f"--set {item}: expected KEY=VALUE", hint="e.g. --set deployment.cloud=aws")
+        cli_values[key.strip()] = parse_cli_value(key.strip(), raw.strip())
+    imported = load_answers(answers_from) if answers_from else None
+    prompter = None
+    if not no_input and sys.stdin.isatty() and sys.stdout.isatty():
+        from launchbay.interview_tty import TerminalPrompter
+
+        prompter = TerminalPrompter()
+    new = collect_answers(profile, doc, prompter=prompter, cli_values=cli_values, imported=imported,
+                          accept_recommended=accept_recommended)
+    before = target.read_text(encoding="utf-8") if target.exists() else None
+    changed = before is None or render_document(new, None) != render_document(doc, None)
+    if changed:
+        write_document(target, new)
+        schema_file = Path(path) / SCHEMA_PATH
+        schema_file.parent.mkdir(exist_ok=True)
+        schema_file.write_text(schema_text(), encoding="utf-8")
+    console.print_interview_summary(new, str(target), changed)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of launchbay.yaml."""
+    from launchbay.answers_schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command and map outcomes to exit codes."""
     try:

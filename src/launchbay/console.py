@@ -12,8 +12,10 @@ from rich.text import Text
 from launchbay.models.profile import Component, Evidence, ProjectProfile
 
 if TYPE_CHECKING:
+    from launchbay.answersfile import AnswersDocument
     from launchbay.doctor import DoctorReport
     from launchbay.preflight import PreflightReport
+    from launchbay.questions.base import Question, Recommendation
 
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False)
@@ -89,7 +91,8 @@ def _print_component(c: Console, comp: Component) -> None:
     for field in SHOWN_FIELDS:
         s = comp.fields.get(field)
         if s is not None:
-            extra = f" [yellow](also: {', '.join(str(a.value) for a in s.alternatives)})[/yellow]" if s.alternatives else ""
+            also = ", ".join(str(a.value) for a in s.alternatives)
+            extra = f" [yellow](also: {also})[/yellow]" if s.alternatives else ""
             table.add_row(field.replace("_", " "), f"{s.value}{extra}", where(s.evidence[0]))
     for field in SHOWN_LISTS:
         items = comp.lists.get(field, ())
@@ -146,3 +149,34 @@ def print_preflight(report: PreflightReport) -> None:
         _out.print(f"         {check.detail}")
         for ev in check.evidence[:4]:
             _out.print(f"         [dim]{where(ev)}: {ev.quote}[/dim]")
+
+
+def print_question(question: Question, rec: Recommendation | None, index: int, total: int) -> None:
+    """One interview question: prompt, why it matters, options with pros and cons, recommendation."""
+    _out.print()
+    _out.rule(Text.assemble((f"[{index}/{total}] ", "dim"), (question.key, "bold")), align="left")
+    _out.print(Text(question.prompt, style="bold"))
+    _out.print(Text(question.help, style="dim"))
+    for opt in question.options:
+        marker = " ★ recommended" if rec is not None and rec.value == opt.value else ""
+        _out.print(Text.assemble(("• ", "cyan"), (opt.label, "bold"), (marker, "green")))
+        for pro in opt.pros:
+            _out.print(Text.assemble(("    + ", "green"), pro))
+        for con in opt.cons:
+            _out.print(Text.assemble(("    − ", "red"), con))
+        _out.print(Text(f"    fits: {opt.fits}", style="dim"))
+    if rec is not None:
+        shown = ", ".join(rec.value) if isinstance(rec.value, tuple) else str(rec.value)
+        _out.print(Text.assemble(("Recommended: ", "green bold"), shown, (f" — {rec.rationale}", "")))
+    else:
+        _out.print(Text("No recommendation: nothing in the project decides this; your call.", style="yellow"))
+
+
+def print_interview_summary(doc: AnswersDocument, path: str, written: bool) -> None:
+    answered = len(doc.sources)
+    assumed = sum(1 for s in doc.sources.values() if s == "accepted-recommendation")
+    verb = "wrote" if written else "unchanged:"
+    _out.print(f"{verb} {path}: {answered} answer(s) ({assumed} accepted recommendations, recorded as assumptions), "
+               f"{len(doc.open_items)} open item(s)")
+    for item in doc.open_items:
+        _out.print(Text(f"  open: {item.key} ({item.reason})", style="yellow"))

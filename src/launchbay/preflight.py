@@ -51,7 +51,8 @@ _DONE = re.compile(r"complete|done|✅|approved|finished|shipped|merged", re.I)
 _OPEN = re.compile(r"in progress|todo|to do|not started|blocked|pending|🚧|⏳|wip", re.I)
 _UNCHECKED = re.compile(r"^\s*[-*]\s+\[ \]\s+(?P<t>.+)$")
 _CHECKED = re.compile(r"^\s*[-*]\s+\[[xX]\]\s+")
-_AUDIT_PASS = re.compile(r"\b(approved|passed|pass|no (?:critical|high)[- ]severity|all (?:findings )?resolved)\b", re.I)
+_AUDIT_PASS = re.compile(
+    r"\b(approved|passed|pass|no (?:critical|high)[- ]severity|all (?:findings )?resolved)\b", re.I)
 _AUDIT_FAIL = re.compile(r"\b(changes required|failed|not approved|unresolved (?:critical|high)|rejected)\b", re.I)
 _VERDICT = re.compile(r"\b(verdict|status|result|outcome|conclusion)\b", re.I)
 LINT_CONFIGS = (
@@ -143,7 +144,8 @@ def _quality(tree: ProjectTree) -> Check:
     ev = tuple(evidence(NAME, c, 1, (tree.read(c) or "").split("\n", 1)[0]) for c in configs[:5])
     if configs and lint_in_ci:
         return Check(key="quality", title=title, status="PASS",
-                     detail=f"{len(configs)} linter config(s); CI runs lint/type checks", evidence=ev + tuple(lint_in_ci))
+                     detail=f"{len(configs)} linter config(s); CI runs lint/type checks",
+                     evidence=ev + tuple(lint_in_ci))
     if configs or lint_in_ci:
         return Check(key="quality", title=title, status="UNKNOWN",
                      detail="linters configured but not run in CI" if configs else "CI lints but no config found",

@@ -12,9 +12,9 @@ import os
 import stat
 import subprocess
 from collections.abc import Iterable, Iterator
-from typing import Any
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pathspec
 

@@ -46,7 +46,8 @@ Normaliser = Callable[[re.Match[str]], "int | str | None"]
 TARGETS: tuple[tuple[str, re.Pattern[str], Normaliser], ...] = (
     ("uptime", re.compile(
         r"(?P<u>\d{2}(?:\.\d+)?)\s*%\s*(?:uptime|availability|SLA|SLO)"
-        r"|(?:uptime|availability)(?:\s+(?:of|target|SLA|SLO|goal))*\s*(?:[:=≥>]|of|at least)?\s*(?P<u2>\d{2}(?:\.\d+)?)\s*%",
+        r"|(?:uptime|availability)(?:\s+(?:of|target|SLA|SLO|goal))*\s*(?:[:=≥>]|of|at least)?\s*"
+        r"(?P<u2>\d{2}(?:\.\d+)?)\s*%",
         re.I), lambda m: _uptime_any(m)),
     ("rps", re.compile(_NUM + r"\s*(?:requests?\s*(?:per|/)\s*(?:second|sec|s)\b|req/s\b|RPS\b)", re.I), _number),
     ("dau", re.compile(_NUM + r"\s*(?:daily active users|DAU\b)", re.I), _number),

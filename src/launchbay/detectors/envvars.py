@@ -35,6 +35,8 @@ DETECTOR = "envvars"
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".vue", ".svelte", ".astro")
 SHELL_SUFFIXES = (".sh", ".bash")
 MAX_LINE = 5000  # a longer line means a minified bundle, not source
+# Shell and compose files are walked by slower, pure-Python code; real ones are far smaller.
+MAX_SCRIPT_CHARS = 256_000
 
 # Example files only. Anything else named like an env file is never read.
 _EXAMPLE = re.compile(r"\.?env(?:\.[\w-]+)*\.(?:example|sample|template|tpl|dist)|\.env\.defaults|"
@@ -67,7 +69,8 @@ class EnvVarDetector:
             if text is None:
                 continue
             if kind == "compose":
-                yield from _compose_facts(ctx, rel, text)
+                if len(text) <= MAX_SCRIPT_CHARS:
+                    yield from _compose_facts(ctx, rel, text)
                 continue
             use = None
             if kind == "go":
@@ -160,7 +163,8 @@ def _minified(rel: str, text: str) -> bool:
 
 
 def _mentions_env(text: str) -> bool:
-    return "env" in text or "Env" in text or "ENV" in text
+    """Cheap gate: every read pattern spells env/Env/ENV (so "nv" or "NV")."""
+    return "nv" in text or "NV" in text
 
 
 def _scan(kind: str, text: str) -> list[Hit]:
@@ -176,7 +180,7 @@ def _scan(kind: str, text: str) -> list[Hit]:
         return scan_prisma(text)
     if kind == "shell-maybe" and _SHEBANG.match(text) is None:
         return []
-    return scan_shell(text) if "$" in text else []
+    return scan_shell(text) if "$" in text and len(text) <= MAX_SCRIPT_CHARS else []
 
 
 # ---------------------------------------------------------------------- facts

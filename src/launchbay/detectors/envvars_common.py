@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+# Per-file cap on matches that need more than constant work: real files have a handful, and a
+# hostile file must not turn the review quadratic.
+MAX_MATCHES = 2000
 
 # A call to a project's own env helper: getEnv("X", "d"), mustGetEnv("X"), env_or("X", d),
 # requireEnv("X")... Only UPPER_CASE literal names count, which keeps unrelated calls out.
 # Found from the argument side (a literal-first regex is fast in `re`), then the callee is checked.
 _HELPER_ARG = re.compile(r"\(\s*(?P<q>[\"'`])(?P<name>[A-Z][A-Z0-9_]*)(?P=q)")
-_CALLEE = re.compile(r"(?P<fn>[A-Za-z_$][\w$]*)\s*$")
 _HELPER_FN = re.compile(
     r"(?i:(?:must_?|get_?|required_?|require_?|read_?|fetch_?)*env(?:_?var)?"
     r"(?:_?(?:or|else|default|fallback|with|required|must|str|string|int|number|num|bool|boolean|"
@@ -50,12 +53,9 @@ def helper_hits(text: str) -> list[Hit]:
     """Calls of env helpers with an UPPER_CASE literal name; a second argument is a fallback,
     except for helpers that require the variable and for django-environ's `env("X", cast)`."""
     hits: list[Hit] = []
-    for m in _HELPER_ARG.finditer(text):
-        callee = _CALLEE.search(text, max(0, m.start() - 64), m.start())
-        if callee is None:
-            continue
-        fn = callee.group("fn")
-        if fn in _NOT_HELPERS or _HELPER_FN.fullmatch(fn) is None or not starts_word(text, callee.start()):
+    for m in islice(_HELPER_ARG.finditer(text), MAX_MATCHES):
+        fn_start, fn = _callee(text, m.start())
+        if fn in _NOT_HELPERS or _HELPER_FN.fullmatch(fn) is None or not starts_word(text, fn_start):
             continue
         default = False
         if not _NO_DEFAULT_HELPER.search(fn):
@@ -63,6 +63,17 @@ def helper_hits(text: str) -> list[Hit]:
             default = "default=" in rest if fn == "env" else bool(rest.strip())
         hits.append(Hit(m.group("name"), m.start("name"), m.end(), default))
     return hits
+
+
+def _callee(text: str, paren: int) -> tuple[int, str]:
+    """The identifier just before the `(` at `paren` (and where it starts); "" when none."""
+    end = paren
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    start = end
+    while start > 0 and end - start < 64 and text[start - 1] in _IDENT_CHARS:
+        start -= 1
+    return start, text[start:end]
 
 
 _INTEREST = re.compile(r"[{}\[\]()\"'`/,]")
@@ -94,7 +105,7 @@ def skip_string(text: str, i: int) -> int:
     return n
 
 
-def split_top(text: str, open_idx: int, limit: int = 200_000) -> tuple[list[tuple[int, int]], int] | None:
+def split_top(text: str, open_idx: int, limit: int = 100_000) -> tuple[list[tuple[int, int]], int] | None:
     """Spans between the bracket at `open_idx` and its partner, cut at top-level commas.
 
     Returns the spans and the index of the closing bracket, or None when it never closes.
@@ -113,8 +124,15 @@ def split_top(text: str, open_idx: int, limit: int = 200_000) -> tuple[list[tupl
         if c in "\"'`":
             pos = skip_string(text, i)
             continue
-        if c == "/" and i + 1 < len(text) and text[i + 1] in "/*":
-            pos = max(skip_ws(text, i), i + 1)
+        if c == "/" and text.startswith("//", i):
+            nl = text.find("\n", i, stop)
+            pos = stop if nl == -1 else nl
+            continue
+        if c == "/" and text.startswith("/*", i):
+            close = text.find("*/", i + 2, stop)
+            if close == -1:
+                return None
+            pos = close + 2
             continue
         if c in "{[(":
             depth += 1
@@ -165,27 +183,14 @@ def object_entries(text: str, open_idx: int) -> list[Entry]:
 
 
 def rest_of_call(text: str, pos: int, limit: int = 400) -> str:
-    """The remaining arguments of a call after position `pos` (just past the first argument).
+    """The remaining arguments of a call after position `pos` (just past its first argument):
+    the text from the next comma up to the next `)`, or "" when the call closes there.
 
-    Empty when the call closes right there. Quotes and brackets are honoured so a `)` inside
-    a string does not end the call early.
+    Approximate on purpose (a `)` inside a later argument ends it early); callers only ask
+    whether there is another argument and whether it says `default=`.
     """
-    k = skip_ws(text, pos)
+    k = skip_ws(text, pos, min(len(text), pos + limit))
     if k >= len(text) or text[k] != ",":
         return ""
-    depth = 0
-    i = k + 1
-    stop = min(len(text), i + limit)
-    while i < stop:
-        c = text[i]
-        if c in "\"'`":
-            i = skip_string(text, i)
-            continue
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            if depth == 0:
-                return text[k + 1:i]
-            depth -= 1
-        i += 1
-    return text[k + 1:stop]
+    close = text.find(")", k + 1, k + 1 + limit)
+    return text[k + 1: close if close != -1 else min(len(text), k + 1 + limit)]

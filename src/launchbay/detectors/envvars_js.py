@@ -11,8 +11,17 @@ only when the file mentions them.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
-from launchbay.detectors.envvars_common import NAME, Hit, helper_hits, object_entries, split_top, starts_word
+from launchbay.detectors.envvars_common import (
+    MAX_MATCHES,
+    NAME,
+    Hit,
+    helper_hits,
+    object_entries,
+    split_top,
+    starts_word,
+)
 
 _BASES = r"(?:process(?:\?\.|\.)env|import\.meta\.env|Bun\.env|Deno\.env)"
 _ACCESS = (
@@ -46,6 +55,7 @@ _PARSED_ENV = re.compile(r"\.\s*(?:safeParse|parse)\(\s*" + _BASES + r"\s*\)")
 _RECEIVER = re.compile(r"(?P<recv>[\w$]+)\s*$")
 _PARSE_AFTER = re.compile(r"\s*\.\s*(?:safeParse|parse)\(\s*" + _BASES)
 _ASSIGNED_TO = re.compile(r"(?:const|let|var)\s+(?P<v>[\w$]+)\s*(?::[^=\n]*)?=\s*$")
+_MAX_SCHEMAS = 20  # schema calls looked at per file (each walks its brackets)
 _DEFAULT_IN_SCHEMA = re.compile(r"\.default\s*\(|\b(?:dev)?[dD]efault\s*:")
 
 
@@ -55,12 +65,12 @@ def scan_js(text: str) -> list[Hit]:
     for rx, base, needle in ((_PROCESS, "process", "process"), (_META, "meta", "import.meta.env"),
                              (_BUN, "bun", "Bun.env"), (_DENO, "deno", "Deno.env")):
         if needle in text:
-            for m in rx.finditer(text):
+            for m in islice(rx.finditer(text), MAX_MATCHES):
                 hit = _direct(text, m, base) if starts_word(text, m.start()) else None
                 if hit is not None:
                     hits.append(hit)
     if ".env" in text:
-        for m in _DESTRUCTURE_TAIL.finditer(text):
+        for m in islice(_DESTRUCTURE_TAIL.finditer(text), MAX_MATCHES):
             hits.extend(_destructured(text, m.start()))
     if "$env/" in text:
         hits.extend(_sveltekit(text))
@@ -89,7 +99,7 @@ def _direct(text: str, m: re.Match[str], base: str) -> Hit | None:
 
 def _destructured(text: str, brace: int) -> list[Hit]:
     """`const { A, B: b, C = "x" } = process.env`, possibly across lines (`brace` is the `}`)."""
-    base = text.rfind("{", max(0, brace - 20_000), brace) + 1
+    base = text.rfind("{", max(0, brace - 4000), brace) + 1
     body = text[base:brace]
     if base == 0 or "}" in body:
         return []
@@ -117,26 +127,27 @@ def _destructured(text: str, brace: int) -> list[Hit]:
 def _sveltekit(text: str) -> list[Hit]:
     """`import { A } from '$env/static/private'` and `env.A` with `$env/dynamic/*`."""
     out: list[Hit] = []
-    for m in _SVELTE_STATIC.finditer(text):
+    for m in islice(_SVELTE_STATIC.finditer(text), MAX_MATCHES):
         base = m.start("names")
         out.extend(Hit(i.group("n"), base + i.start("n"), base + i.end("n"))
                    for i in _IMPORT_NAME.finditer(m.group("names")))
     if "$env/dynamic/" in text:
         out.extend(Hit(m.group("n"), m.start("n"), m.end(), _DEFAULT.match(text, m.end()) is not None)
-                   for m in _SVELTE_DYNAMIC.finditer(text) if starts_word(text, m.start(), allow_dot=False))
+                   for m in islice(_SVELTE_DYNAMIC.finditer(text), MAX_MATCHES)
+                   if starts_word(text, m.start(), allow_dot=False))
     return out
 
 
 def _schemas(text: str) -> list[Hit]:
     """Keys of t3-env / envalid / zod schemas that validate the environment."""
     hits: list[Hit] = []
-    for m in _CREATE_ENV.finditer(text):
+    for m in islice(_CREATE_ENV.finditer(text), _MAX_SCHEMAS):
         for section in object_entries(text, m.end() - 1):
             if section.key in {"server", "client", "shared"}:
                 brace = _brace_at(text, section.value_start, section.value_end)
                 if brace is not None:
                     hits.extend(_keys(text, brace))
-    for m in _CLEAN_ENV.finditer(text):
+    for m in islice(_CLEAN_ENV.finditer(text), _MAX_SCHEMAS):
         found = split_top(text, m.end() - 1)
         if found is None or len(found[0]) < 2:
             continue
@@ -147,17 +158,17 @@ def _schemas(text: str) -> list[Hit]:
         if brace is not None:
             hits.extend(_keys(text, brace))
     parsed = set()
-    for p in _PARSED_ENV.finditer(text):
+    for p in islice(_PARSED_ENV.finditer(text), _MAX_SCHEMAS):
         recv = _RECEIVER.search(text, max(0, p.start() - 64), p.start())
         if recv is not None:
             parsed.add(recv.group("recv"))
-    for m in _ZOD_OBJECT.finditer(text):
+    for m in islice(_ZOD_OBJECT.finditer(text), _MAX_SCHEMAS):
         if not starts_word(text, m.start(), allow_dot=False):
             continue
         found = split_top(text, text.rfind("(", 0, m.end()))
         inline = found is not None and _PARSE_AFTER.match(text, found[1] + 1) is not None
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        assigned = _ASSIGNED_TO.search(text, line_start, m.start())
+        line_start = text.rfind("\n", max(0, m.start() - 200), m.start()) + 1
+        assigned = _ASSIGNED_TO.search(text, max(line_start, m.start() - 200), m.start())
         if inline or (assigned is not None and assigned.group("v") in parsed):
             hits.extend(_keys(text, m.end() - 1))
     return hits

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import ast
 import re
-from itertools import accumulate
+from itertools import accumulate, islice
 
-from launchbay.detectors.envvars_common import NAME, Hit, helper_hits, rest_of_call
+from launchbay.detectors.envvars_common import MAX_MATCHES, NAME, Hit, helper_hits, rest_of_call
 
 _ENVIRON = re.compile(r"environ\b")
 _ENVIRON_ACCESS = re.compile(r"(?P<meth>\[|\.get\(|\.setdefault\()\s*(?P<q>[\"'])(?P<name>" + NAME + r")(?P=q)")
@@ -22,6 +22,7 @@ _ENVIRONS = re.compile(r"env\.(?P<etype>[a-z_]+)\(\s*(?P<q>[\"'])(?P<name>[A-Z][
 _WRITE = re.compile(r"\s*\]\s*=(?!=)")
 _OR_AFTER = re.compile(r"\s*[)\]]?\s*or\b")
 _KW = re.compile(r"\s*(?P<kw>\w+)\s*=(?!=)")
+_SETTINGS_CLASS = re.compile(r"class\s+\w+\s*\([^)]{0,300}BaseSettings")
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.")
 
 
@@ -29,7 +30,7 @@ def scan_python(text: str) -> list[Hit]:
     """Every env-var read in a Python source text."""
     hits: list[Hit] = []
     if "environ" in text:
-        for m in _ENVIRON.finditer(text):
+        for m in islice(_ENVIRON.finditer(text), MAX_MATCHES):
             if not _os_attr(text, m.start()):
                 continue
             access = _ENVIRON_ACCESS.match(text, m.end())
@@ -39,17 +40,18 @@ def scan_python(text: str) -> list[Hit]:
                     hits.append(hit)
                 continue
             at = m.start() - 3 if text[max(0, m.start() - 3):m.start()] == "os." else m.start()
-            member = _MEMBER.search(text, max(text.rfind("\n", 0, at) + 1, at - 120), at)
+            member = _MEMBER.search(text, text.rfind("\n", max(0, at - 120), at) + 1 or max(0, at - 120), at)
             if member is not None:
                 hits.append(Hit(member.group("name"), member.start("name"), member.end("name") + 1))
     if "getenv" in text:
-        hits.extend(h for m in _GETENV.finditer(text) if _os_attr(text, m.start())
+        hits.extend(h for m in islice(_GETENV.finditer(text), MAX_MATCHES) if _os_attr(text, m.start())
                     for h in [_os_read(text, m, subscript=False)] if h is not None)
     if "env." in text:
         hits.extend(Hit(m.group("name"), m.start("name"), m.end(), _positional_or_kw_default(text, m.end()))
-                    for m in _ENVIRONS.finditer(text) if m.start() == 0 or text[m.start() - 1] not in _WORD)
+                    for m in islice(_ENVIRONS.finditer(text), MAX_MATCHES)
+                    if m.start() == 0 or text[m.start() - 1] not in _WORD)
     hits.extend(helper_hits(text))
-    if "BaseSettings" in text:
+    if "BaseSettings" in text and _SETTINGS_CLASS.search(text):
         hits.extend(_pydantic(text))
     return hits
 
@@ -90,7 +92,7 @@ def _positional_or_kw_default(text: str, pos: int) -> bool:
 def _pydantic(text: str) -> list[Hit]:
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     lines = text.split("\n")
     starts = list(accumulate((len(x) + 1 for x in lines), initial=0))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from launchbay.detectors.envvars_common import NAME, Hit
+from launchbay.detectors.envvars_common import MAX_MATCHES, NAME, Hit
 
 _TOKEN = re.compile(
     r"\\.|'|\""
@@ -44,7 +44,7 @@ def scan_shell(text: str) -> list[Hit]:
     in_double = False
     pos = 0
     n = len(text)
-    while pos < n:
+    while pos < n and len(hits) < MAX_MATCHES:
         m = _TOKEN.search(text, pos)
         if m is None:
             break
@@ -96,8 +96,8 @@ def _assignments(text: str) -> dict[str, int]:
             first[name] = eff
 
     for m in _ASSIGN.finditer(text):
-        end = _COMMAND_END.search(text, m.end())
-        note(m.group("n"), len(text) if end is None else end.end())
+        end = _COMMAND_END.search(text, m.end(), m.end() + 2000)
+        note(m.group("n"), min(len(text), m.end() + 2000) if end is None else end.end())
     for m in _LOOP.finditer(text):
         note(m.group("n"), m.start("n"))
     for m in _GETOPTS.finditer(text):

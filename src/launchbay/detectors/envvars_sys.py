@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
-from launchbay.detectors.envvars_common import NAME, Hit, helper_hits, starts_word
+from launchbay.detectors.envvars_common import MAX_MATCHES, NAME, Hit, helper_hits, starts_word
 
 _GO_GETENV = re.compile(r"Getenv\(\s*\"(?P<name>" + NAME + r")\"\s*\)")
 _GO_LOOKUP = re.compile(r"LookupEnv\(\s*\"(?P<name>" + NAME + r")\"\s*\)")
@@ -33,7 +34,7 @@ _VIPER_PREFIX = re.compile(r"\.SetEnvPrefix\(\s*\"(?P<p>[^\"\n]*)\"")
 _RUST_VAR = re.compile(r"env::var(?:_os)?\(\s*\"(?P<name>" + NAME + r")\"\s*\)")
 _RUST_DOTENV = re.compile(r"dotenvy?::var\(\s*\"(?P<name>" + NAME + r")\"\s*\)")
 _RUST_MACRO = re.compile(r"env!\s*\(\s*\"(?P<name>" + NAME + r")\"")
-_RUST_CLAP = re.compile(r"#\[(?:arg|clap)\([^\]]*?\benv\s*=\s*\"(?P<name>" + NAME + r")\"")
+_RUST_CLAP_ENV = re.compile(r"env\s*=\s*\"(?P<name>" + NAME + r")\"")
 _RUST_ATTR_END = re.compile(r"\)\s*\]")
 
 _PRISMA = re.compile(r"env\(\s*\"(?P<name>" + NAME + r")\"")
@@ -46,14 +47,14 @@ def scan_go(text: str) -> tuple[list[Hit], ViperUse | None]:
     """Direct reads, struct-tag names and helper calls; plus viper usage when the file has any."""
     hits: list[Hit] = []
     for rx, lookup in ((_GO_GETENV, False), (_GO_LOOKUP, True)):
-        for m in rx.finditer(text):
+        for m in islice(rx.finditer(text), MAX_MATCHES):
             if text[max(0, m.start() - 8):m.start()].endswith(("os.", "syscall.")):
                 hits.append(Hit(m.group("name"), m.start("name"), m.end(), _go_default(text, m, lookup)))
     if "env" in text:
-        for m in _GO_TAG.finditer(text):
+        for m in islice(_GO_TAG.finditer(text), MAX_MATCHES):
             if starts_word(text, m.start()):
-                line_end = text.find("\n", m.end())
-                tag_rest = text[m.end(): line_end if line_end != -1 else len(text)]
+                line_end = text.find("\n", m.end(), m.end() + 300)
+                tag_rest = text[m.end(): line_end if line_end != -1 else m.end() + 300]
                 default = _GO_TAG_DEFAULT.search(tag_rest) is not None
                 hits.append(Hit(m.group("name"), m.start("name"), m.end(), default))
     hits.extend(helper_hits(text))
@@ -62,7 +63,7 @@ def scan_go(text: str) -> tuple[list[Hit], ViperUse | None]:
 
 def _go_default(text: str, m: re.Match[str], lookup: bool) -> bool:
     """`cmp.Or(os.Getenv("X"), "d")`, or `v := os.Getenv("X")` followed by `if v == "" {`."""
-    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_start = text.rfind("\n", max(0, m.start() - 120), m.start()) + 1 or max(0, m.start() - 120)
     call_start = text.rfind("os.", line_start, m.start())
     before = text[line_start: call_start if call_start != -1 else m.start()]
     if _GO_CMP_OR.search(before):
@@ -96,7 +97,7 @@ def _viper_use(text: str) -> ViperUse:
     prefix = _VIPER_PREFIX.search(text)
     if prefix:
         use.prefix = prefix.group("p")
-    for m in _VIPER.finditer(text):
+    for m in islice(_VIPER.finditer(text), MAX_MATCHES):
         recv = _RECEIVER.search(text, max(0, m.start() - 40), m.start())
         if recv is None or recv.group("recv") not in receivers:
             continue
@@ -127,16 +128,20 @@ def scan_rust(text: str) -> list[Hit]:
     """std::env::var & co, env!/option_env!, dotenvy::var, clap `env = "X"` and helpers."""
     hits: list[Hit] = []
     for rx in (_RUST_VAR, _RUST_DOTENV, _RUST_MACRO):
-        for m in rx.finditer(text):
+        for m in islice(rx.finditer(text), MAX_MATCHES):
             if not (starts_word(text, m.start()) or text[max(0, m.start() - 7):m.start()] == "option_"):
                 continue
             semi = text.find(";", m.end(), m.end() + 300)
             tail = text[m.end(): semi if semi != -1 else m.end() + 300]
             hits.append(Hit(m.group("name"), m.start("name"), m.end(), ".unwrap_or" in tail))
     if "#[" in text:
-        for m in _RUST_CLAP.finditer(text):
+        for m in islice(_RUST_CLAP_ENV.finditer(text), MAX_MATCHES):
+            lo = max(0, m.start() - 400)
+            attr_start = max(text.rfind("#[arg(", lo, m.start()), text.rfind("#[clap(", lo, m.start()))
+            if attr_start == -1 or "]" in text[attr_start:m.start()] or not starts_word(text, m.start()):
+                continue
             close = _RUST_ATTR_END.search(text, m.end(), m.end() + 600)
-            attr = text[m.start(): close.end() if close else m.end()]
+            attr = text[attr_start: close.end() if close else m.end()]
             hits.append(Hit(m.group("name"), m.start("name"), m.end(), "default_value" in attr))
     hits.extend(helper_hits(text))
     return hits
@@ -145,10 +150,10 @@ def scan_rust(text: str) -> list[Hit]:
 def scan_prisma(text: str) -> list[Hit]:
     """Prisma schemas name their connection URLs with `env("DATABASE_URL")`."""
     return [Hit(m.group("name"), m.start("name"), m.end() + 1)
-            for m in _PRISMA.finditer(text) if starts_word(text, m.start())]
+            for m in islice(_PRISMA.finditer(text), MAX_MATCHES) if starts_word(text, m.start())]
 
 
 def scan_solidity(text: str) -> list[Hit]:
     """Foundry cheatcodes vm.envUint("X") & co; vm.envOr carries a default."""
     return [Hit(m.group("name"), m.start("name"), m.end(), m.group("fn") == "envOr")
-            for m in _SOL.finditer(text) if starts_word(text, m.start(), allow_dot=False)]
+            for m in islice(_SOL.finditer(text), MAX_MATCHES) if starts_word(text, m.start(), allow_dot=False)]

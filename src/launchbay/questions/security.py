@@ -1,0 +1,7 @@
+"""Placeholder: the security questions are being written."""
+
+from __future__ import annotations
+
+from launchbay.questions.base import Question
+
+QUESTIONS: tuple[Question, ...] = ()
