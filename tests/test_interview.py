@@ -91,9 +91,9 @@ def test_parse_cli_value_types_and_errors() -> None:
     assert parse_cli_value("deployment.environments", "staging, production") == ("staging", "production")
     assert parse_cli_value("deployment.multi_region", "no") is False
     assert parse_cli_value("scale.dau", "5000") == 5000
-    with pytest.raises(LaunchbayError, match="did you mean 'deployment.cloud'"):
+    with pytest.raises(LaunchbayError, match=r"did you mean 'deployment\.cloud'"):
         parse_cli_value("deployment.clod", "aws")
-    with pytest.raises(LaunchbayError, match="scale.dau=lots"):
+    with pytest.raises(LaunchbayError, match=r"scale\.dau=lots"):
         parse_cli_value("scale.dau", "lots")
 
 

@@ -411,6 +411,26 @@ def test_compose_environment_pass_through_and_interpolation(tree_at) -> None:  #
     assert _line_of(facts, "STRIPE_KEY") == 10
 
 
+def test_compose_build_context_mapping(tree_at) -> None:  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "deploy/docker-compose.prod.yml": (
+            "services:\n"
+            "  worker:\n"
+            "    build:\n"
+            "      context: ../services/worker\n"
+            "    environment:\n"
+            "      - QUEUE_URL\n"
+            "      - CONCURRENCY=${WORKER_CONCURRENCY}\n"
+        ),
+        "services/worker/pyproject.toml": "",
+    })
+    facts = _run(root)
+    assert _reads(facts, "services/worker") == {"QUEUE_URL": False, "WORKER_CONCURRENCY": False}
+    assert next(f.evidence.quote for f in facts if f.value == "WORKER_CONCURRENCY") == (
+        "- CONCURRENCY=${WORKER_CONCURRENCY}"
+    )
+
+
 def test_malformed_compose_is_skipped(tree_at) -> None:  # type: ignore[no-untyped-def]
     root = tree_at({"compose.yaml": "services: [unclosed\n  - : :\n", "package.json": "{}"})
     assert _run(root) == []
@@ -522,3 +542,20 @@ def test_minified_bundles_and_one_fact_per_file(tree_at) -> None:  # type: ignor
     facts = _run(root)
     assert _reads(facts) == {"NODE_ENV": True}
     assert sorted((f.evidence.line, f.detail) for f in facts) == [(1, None), (3, "default")]
+
+
+def test_hostile_files_stay_fast(tree_at) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    root = tree_at({
+        "package.json": "{}",
+        "a.ts": "createEnv({ server: {" * 20_000,
+        "b.ts": 'getEnv("A", ' * 40_000,
+        "c.ts": "} = process.env" * 30_000,
+        "d.py": "os.environ" * 50_000,
+        "e.rs": "#[arg(" * 80_000,
+        "f.sh": "${A" * 80_000,
+    })
+    started = time.perf_counter()
+    run_detector(EnvVarDetector(), root)
+    assert time.perf_counter() - started < 3.0

@@ -42,7 +42,7 @@ MAX_SCRIPT_CHARS = 256_000
 _EXAMPLE = re.compile(r"\.?env(?:\.[\w-]+)*\.(?:example|sample|template|tpl|dist)|\.env\.defaults|"
                       r"(?:example|sample)\.env")
 _EXAMPLE_LINE = re.compile(r"^[ \t]*(?P<c>#[ \t]*)?(?:export[ \t]+)?(?P<n>" + NAME + r")[ \t]*=", re.M)
-_TEST_DIRS = frozenset({"test", "tests", "__tests__", "__mocks__"})
+_TEST_DIRS = frozenset({"test", "tests", "__tests__", "__mocks__", "e2e", "cypress"})
 _SHEBANG = re.compile(r"#![^\n]*?\b(?:ba|da|z|k|a)?sh\b")
 _ENTRYPOINT_DIRS = frozenset({"bin", "scripts", "script", "docker"})
 
@@ -124,7 +124,8 @@ def is_test_path(rel: str) -> bool:
         return True
     base = parts[-1]
     return (
-        ".test." in base or ".spec." in base or base.endswith("_test.go") or base == "conftest.py"
+        ".test." in base or ".spec." in base or ".cy." in base or base.endswith(("_test.go", ".t.sol"))
+        or base == "conftest.py"
         or (base.endswith(".py") and (base.startswith("test_") or base.endswith("_test.py")))
     )
 
@@ -202,13 +203,17 @@ def _facts(subject: str, rel: str, text: str, hits: list[Hit]) -> Iterator[Fact]
 
 
 def _compose_facts(ctx: DetectorContext, rel: str, text: str) -> Iterator[Fact]:
+    """Compose pass-throughs belong to the component the service is built from, when known."""
     folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
     own = ctx.component_of(rel)
+    by_subject: dict[str, list[Hit]] = defaultdict(list)
     for hit, context in scan_compose(text, folder):
         subject = own
         if context is not None:
             subject = context if context in ctx.components else ctx.component_of(context + "/") or own
-        yield from _facts(subject, rel, text, [hit])
+        by_subject[subject].append(hit)
+    for subject, hits in by_subject.items():
+        yield from _facts(subject, rel, text, hits)
 
 
 def _viper_facts(subject: str, uses: list[tuple[str, str, ViperUse]]) -> Iterator[Fact]:
