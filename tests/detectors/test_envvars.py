@@ -323,6 +323,19 @@ def test_solidity_scripts_only(tree_at) -> None:  # type: ignore[no-untyped-def]
     assert _reads(_run(root), "contracts") == {"PRIVATE_KEY": False, "OWNER": False, "FEE_BPS": True}
 
 
+def test_foundry_toml_interpolation(tree_at) -> None:  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "contracts/foundry.toml": (
+            '[profile.default]\nsrc = "src"\n[rpc_endpoints]\nbase = "${BASE_RPC_URL}"\n'
+            '[etherscan]\nbase = { key = "${BASESCAN_API_KEY}", url = "https://api.basescan.org/api" }\n'
+        ),
+    })
+    facts = _run(root)
+    assert _reads(facts, "contracts") == {"BASE_RPC_URL": False, "BASESCAN_API_KEY": False}
+    quote = next(f.evidence.quote for f in facts if f.value == "BASESCAN_API_KEY")
+    assert quote == 'base = { key = "${BASESCAN_API_KEY}'  # stops before the URL that follows
+
+
 def test_prisma_schema_env(tree_at) -> None:  # type: ignore[no-untyped-def]
     root = tree_at({
         "api/package.json": "{}",

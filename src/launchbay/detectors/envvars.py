@@ -23,6 +23,7 @@ from launchbay.detectors.envvars_py import scan_python
 from launchbay.detectors.envvars_shell import scan_shell
 from launchbay.detectors.envvars_sys import (
     ViperUse,
+    scan_foundry_toml,
     scan_go,
     scan_prisma,
     scan_rust,
@@ -150,6 +151,8 @@ def source_kind(rel: str) -> str | None:
         return "shell"
     if base.endswith(".prisma"):
         return "prisma"
+    if base == "foundry.toml":
+        return "foundry-toml"
     if COMPOSE_NAME.fullmatch(base):
         return "compose"
     if "." not in base and ("entrypoint" in base or (len(parts) > 1 and parts[-2] in _ENTRYPOINT_DIRS)):
@@ -179,6 +182,8 @@ def _scan(kind: str, text: str) -> list[Hit]:
         return scan_solidity(text) if "vm.env" in text else []
     if kind == "prisma":
         return scan_prisma(text)
+    if kind == "foundry-toml":
+        return scan_foundry_toml(text)
     if kind == "shell-maybe" and _SHEBANG.match(text) is None:
         return []
     return scan_shell(text) if "$" in text and len(text) <= MAX_SCRIPT_CHARS else []

@@ -1,4 +1,4 @@
-"""Env-var reads in Go, Rust, Foundry (Solidity) scripts and Prisma schemas.
+"""Env-var reads in Go, Rust, Foundry (Solidity scripts, foundry.toml) and Prisma schemas.
 
 Each pattern starts with a literal so Python's `re` can skip ahead fast; what must precede the
 literal (`os.`, a word boundary) is checked around the match. Go's viper only reads the
@@ -37,6 +37,7 @@ _RUST_MACRO = re.compile(r"env!\s*\(\s*\"(?P<name>" + NAME + r")\"")
 _RUST_CLAP_ENV = re.compile(r"env\s*=\s*\"(?P<name>" + NAME + r")\"")
 _RUST_ATTR_END = re.compile(r"\)\s*\]")
 
+_INTERPOLATED = re.compile(r"\$\{(?P<name>" + NAME + r")\}")
 _PRISMA = re.compile(r"env\(\s*\"(?P<name>" + NAME + r")\"")
 _SOL = re.compile(
     r"vm\.(?P<fn>env(?:Uint|Int|Address|Bytes32|String|Bool|Bytes|Or|Exists))\s*\(\s*\"(?P<name>" + NAME + r")\""
@@ -151,6 +152,11 @@ def scan_prisma(text: str) -> list[Hit]:
     """Prisma schemas name their connection URLs with `env("DATABASE_URL")`."""
     return [Hit(m.group("name"), m.start("name"), m.end() + 1)
             for m in islice(_PRISMA.finditer(text), MAX_MATCHES) if starts_word(text, m.start())]
+
+
+def scan_foundry_toml(text: str) -> list[Hit]:
+    """foundry.toml interpolates `${BASE_RPC_URL}` (rpc_endpoints, etherscan keys) from the env."""
+    return [Hit(m.group("name"), m.start("name"), m.end()) for m in islice(_INTERPOLATED.finditer(text), MAX_MATCHES)]
 
 
 def scan_solidity(text: str) -> list[Hit]:
