@@ -61,6 +61,10 @@ class ProjectTree:
         self.max_file_bytes = max_file_bytes
         self._text: dict[str, str | None] = {}
         self._skipped: dict[str, str] = {}
+        # Admitted symlinks and where they resolve (inside the root). Every other listed path is a
+        # regular file reached through real folders (neither git nor the walk descends symlinked
+        # folders), so it is opened directly without resolving it again.
+        self._links: dict[str, str] = {}
 
     # ------------------------------------------------------------------ listing
     @cached_property
@@ -135,7 +139,7 @@ class ProjectTree:
             if rel_dir.count("/") >= MAX_DEPTH:
                 dirnames[:] = []
                 continue
-            if ".gitignore" in filenames:
+            if ".gitignore" in filenames and not os.path.islink(os.path.join(dirpath, ".gitignore")):
                 text = self._read_raw(f"{rel_dir}/.gitignore" if rel_dir else ".gitignore")
                 if text is not None:
                     specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(text.splitlines())))
@@ -168,6 +172,7 @@ class ProjectTree:
             except OSError:
                 self._skipped[rel] = "broken or looping symlink"
                 return False
+            self._links[rel] = target
         if not stat.S_ISREG(st.st_mode):
             return False
         if st.st_size > self.max_file_bytes:
@@ -183,10 +188,9 @@ class ProjectTree:
         return self._text[rel]
 
     def _read_raw(self, rel: str) -> str | None:
-        full = self.root / rel
+        real = self._links.get(rel, str(self.root / rel))
         try:
-            real = os.path.realpath(full)
-            if os.path.commonpath([real, str(self.root)]) != str(self.root):
+            if os.path.islink(real):  # swapped for a link since listing: refuse
                 return None
             with open(real, "rb") as fh:
                 data = fh.read(self.max_file_bytes + 1)

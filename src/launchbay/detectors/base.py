@@ -72,17 +72,36 @@ class DetectorContext:
     tree: ProjectTree
     components: tuple[str, ...]
     _lines: dict[str, list[int]] = field(default_factory=dict)
+    _owner: dict[str, str] = field(default_factory=dict)
+    _root_set: frozenset[str] | None = None
 
     def component_of(self, rel: str) -> str:
-        """The deepest component root that contains `rel` ("." is the root; "" when none)."""
-        best = ""
-        for comp in self.components:
-            if comp == ".":
-                if not best:
-                    best = "."
-            elif (rel == comp or rel.startswith(comp + "/")) and len(comp) > len(best if best != "." else ""):
-                best = comp
-        return best
+        """The deepest component root that contains `rel` ("." is the root; "" when none).
+
+        `rel` may be a file or a folder (a compose build context names the folder itself)."""
+        if rel in self._roots:
+            return rel
+        folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        found = self._owner.get(folder)
+        if found is None:
+            found = self._owner_of_folder(folder)
+            self._owner[folder] = found
+        return found
+
+    def _owner_of_folder(self, folder: str) -> str:
+        roots = self._roots
+        path = folder
+        while path:
+            if path in roots:
+                return path
+            path = path.rsplit("/", 1)[0] if "/" in path else ""
+        return "." if "." in roots else ""
+
+    @property
+    def _roots(self) -> frozenset[str]:
+        if self._root_set is None:
+            self._root_set = frozenset(self.components)
+        return self._root_set
 
     def read(self, rel: str) -> str | None:
         return self.tree.read(rel)
