@@ -66,3 +66,19 @@ def test_readme_port_is_attributed_to_its_component(tree_at) -> None:  # type: i
     assert_evidence_holds(root, facts)
     ports = [(f.subject, f.value, f.priority) for f in facts if f.kind == "port"]
     assert ports == [("api", 8000, 40)]
+
+
+def test_budget_team_size_and_table_rows(tree_at) -> None:  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "docs/prd.md": (
+            "# PRD\nHosting target under USD 10 per month.\nOps: two people on the team, one engineer on call.\n"
+            "| Alerts | Discord `#ops-alerts` for alerts |\n"
+        ),
+        "docs/sdd.md": "# SDD\nBudget: $1,500/month at most.\n",
+    })
+    facts = run_detector(DocsDetector(), root)
+    assert_evidence_holds(root, facts)
+    assert values_of(facts, "target.budget_usd_month") == {10, 1500}
+    assert values_of(facts, "target.team_size") == {2, 1}
+    rows = [f for f in facts if f.evidence.line == 4 and f.evidence.file == "docs/prd.md"]
+    assert rows and all(f.evidence.quote == "| Alerts | Discord `#ops-alerts` for alerts |" for f in rows)

@@ -89,7 +89,11 @@ def _lines(text: str) -> Iterator[_Line]:
 
 
 def _sentence(line: str, start: int, end: int) -> str:
-    """The sentence of `line` around [start, end): a quote that is verbatim text of the line."""
+    """The sentence of `line` around [start, end): a quote that is verbatim text of the line.
+
+    A table row is quoted whole: its cells only make sense together."""
+    if line.lstrip().startswith("|"):
+        return line.strip()[:300]
     left = max(line.rfind(". ", 0, start), line.rfind("; ", 0, start))
     left = 0 if left == -1 else left + 2
     right_candidates = [i for i in (line.find(". ", end), line.find("; ", end)) if i != -1]

@@ -75,6 +75,31 @@ def _gigabytes(m: re.Match[str]) -> int:
     return int(value * 1000) if m.group("unit").upper() == "TB" else int(value)
 
 
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "a couple of": 2, "a few": 3}
+
+
+def _team_size(m: re.Match[str]) -> int | None:
+    raw = m.group("t").lower()
+    value = _WORD_NUMBERS.get(raw) or (int(raw) if raw.isdigit() else 0)
+    return value if 1 <= value <= 500 else None
+
+
+def _usd(m: re.Match[str]) -> int:
+    value = float(m.group("usd").replace(",", ""))
+    return int(value * 1000) if (m.group("usdk") or "").lower() == "k" else int(value)
+
+
+TARGETS = TARGETS + (
+    ("budget_usd_month", re.compile(
+        r"(?:\$\s?|\bUSD\s?)(?P<usd>\d[\d,]*(?:\.\d+)?)\s*(?P<usdk>k)?\s*(?:/\s*|per\s+|a\s+)(?:month|mo)\b",
+        re.I), _usd),
+    ("team_size", re.compile(
+        r"\b(?P<t>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)\s+"
+        r"(?:(?:full[- ]time|part[- ]time|backend|platform|devops|ops)\s+)?"
+        r"(?:engineers?|developers?|devs|people on the team|maintainers?)\b", re.I), _team_size),
+)
+
 TECHNOLOGY = re.compile(
     r"\b(?:PostgreSQL|Postgres|MySQL|MariaDB|MongoDB|Redis|Valkey|SQLite|Kafka|RabbitMQ|NATS|"
     r"Node(?:\.js)?|Python|Go|Rust|TypeScript|Next\.js|FastAPI|Django|Solidity|"
@@ -95,8 +120,8 @@ INTEGRATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("RainbowKit", r"RainbowKit"), ("Sign-In with Ethereum", r"SIWE|Sign[- ]In[- ]With[- ]Ethereum"),
         ("Auth0", r"Auth0"), ("Clerk", r"Clerk"), ("Supabase", r"Supabase"), ("Firebase", r"Firebase"),
         ("Stripe", r"Stripe"), ("Sentry", r"Sentry"), ("Datadog", r"Datadog"), ("Twilio", r"Twilio"),
-        ("SendGrid", r"SendGrid"), ("Postmark", r"Postmark"), ("Discord API", r"Discord (?:API|gateway|bot)"),
-        ("Telegram Bot API", r"Telegram Bot API"), ("Slack", r"Slack"), ("The Graph", r"The Graph"),
+        ("SendGrid", r"SendGrid"), ("Postmark", r"Postmark"), ("Discord", r"Discord"),
+        ("Telegram", r"Telegram"), ("Slack", r"Slack"), ("The Graph", r"The Graph"),
         ("Pinata", r"Pinata"), ("Chainlink", r"Chainlink"), ("Coinbase", r"Coinbase"),
         ("Safe", r"Safe\{Wallet\}|Gnosis Safe"), ("Fireblocks", r"Fireblocks"), ("OpenAI", r"OpenAI"),
         ("Cloudflare", r"Cloudflare"), ("Vercel", r"Vercel"), ("PagerDuty", r"PagerDuty"),
