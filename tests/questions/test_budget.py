@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from launchbay.questions import budget
-from tests.questions.ops_support import by_key, check_catalogue, check_recommendations, ctx, rec
+from tests.questions.ops_support import by_key, check_catalogue, check_recommendations, ctx, example, rec
 
 Q = by_key(budget.QUESTIONS)
 
@@ -17,8 +17,16 @@ def test_recommendations_validate_and_cite() -> None:
     check_recommendations(budget.QUESTIONS)
 
 
-def test_monthly_usd_small_for_the_bot() -> None:
+def test_monthly_usd_stated_in_the_docs_wins() -> None:
     found = rec(Q["budget.monthly_usd"], ctx("discord-bot"))
+    assert found.value == 10 and "loa-grimoire/prd.md:33" in found.rationale
+
+
+def test_monthly_usd_small_for_one_sqlite_process() -> None:
+    bot = example("discord-bot")
+    quiet = bot.model_copy(update={"project_facts": {k: v for k, v in bot.project_facts.items()
+                                                     if k != "target.budget_usd_month"}})
+    found = rec(Q["budget.monthly_usd"], ctx(quiet))
     assert found.value == 10
     assert "package.json:14" in found.rationale and "sqlite (package.json:13)" in found.rationale
 
@@ -44,7 +52,10 @@ def test_monthly_usd_large_when_answers_demand_it() -> None:
 
 def test_monthly_usd_none_when_the_bot_must_take_real_load() -> None:
     # One process on SQLite but 50 RPS stated: not a 10-dollar VM, and no tier is justified.
-    assert Q["budget.monthly_usd"].recommend(ctx("discord-bot", {"scale.peak_rps": 50})) is None
+    bot = example("discord-bot")
+    quiet = bot.model_copy(update={"project_facts": {k: v for k, v in bot.project_facts.items()
+                                                     if k != "target.budget_usd_month"}})
+    assert Q["budget.monthly_usd"].recommend(ctx(quiet, {"scale.peak_rps": 50})) is None
 
 
 def test_priority_from_docs() -> None:

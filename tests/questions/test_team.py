@@ -17,9 +17,12 @@ def test_recommendations_validate_and_cite() -> None:
     check_recommendations(team.QUESTIONS)
 
 
-def test_size_is_never_guessed() -> None:
-    for name in ("evm-dapp", "py-web3", "discord-bot"):
-        assert Q["team.size"].recommend(ctx(name)) is None
+def test_size_only_from_what_the_docs_state() -> None:
+    evm = rec(Q["team.size"], ctx("evm-dapp"))
+    assert evm.value == 2 and "docs/prd.md:23" in evm.rationale
+    py = rec(Q["team.size"], ctx("py-web3"))
+    assert py.value == 1 and "grimoires/loa/prd.md:25" in py.rationale
+    assert Q["team.size"].recommend(ctx("discord-bot")) is None
 
 
 def test_oncall_follows_uptime_target() -> None:

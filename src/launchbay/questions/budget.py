@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from launchbay.questions.base import Context, Option, Question, Recommendation
+from launchbay.questions.base import Context, Option, Question, Recommendation, cite, doc_target
 from launchbay.questions.ops_evidence import (
     SERVER_DATABASES,
     answered,
@@ -31,6 +31,10 @@ _COST_GOAL = re.compile(
 
 
 def _monthly_usd(ctx: Context) -> Recommendation | None:
+    stated = doc_target(ctx.profile, "budget_usd_month")
+    if stated is not None:  # the team's own figure beats any estimate
+        value, ev = stated
+        return Recommendation(int(str(value)), f"docs state USD {value}/month ({cite(ev)}) → the team's own figure beats an estimate", (ev,))
     nodes = answered(ctx, "blockchain.node_strategy")
     if nodes is not None and nodes.value in ("own-nodes", "hybrid"):
         return recommend(2000, "own chain nodes need large NVMe machines running 24x7: ≈ USD 2,000/month", nodes)

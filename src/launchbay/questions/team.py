@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from launchbay.questions.base import Context, Option, Question, Recommendation
+from launchbay.questions.base import Context, Option, Question, Recommendation, cite, doc_target
 from launchbay.questions.ops_evidence import (
     STRICT_COMPLIANCE,
     Cited,
@@ -33,6 +33,14 @@ _TOOLS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("PagerDuty", "PagerDuty", ("PAGERDUTY_",)),
     ("Slack", "Slack", ("SLACK_",)),
 )
+
+
+def _size(ctx: Context) -> Recommendation | None:
+    stated = doc_target(ctx.profile, "team_size")
+    if stated is None:
+        return None
+    value, ev = stated
+    return Recommendation(int(str(value)), f"docs name {value} people operating it ({cite(ev)}) → size the rotation and tooling for them", (ev,))
 
 
 def _oncall(ctx: Context) -> Recommendation | None:
@@ -108,6 +116,7 @@ QUESTIONS: tuple[Question, ...] = (
                    cons=("Needs SSO, runbooks and access reviews to stay safe",),
                    fits="Many services, own infrastructure, compliance audits"),
         ),
+        recommend=_size,
     ),
     Question(
         key="team.oncall",
