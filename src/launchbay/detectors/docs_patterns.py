@@ -90,7 +90,8 @@ def _usd(m: re.Match[str]) -> int:
     return int(value * 1000) if (m.group("usdk") or "").lower() == "k" else int(value)
 
 
-TARGETS = TARGETS + (
+TARGETS = (
+    *TARGETS,
     ("budget_usd_month", re.compile(
         r"(?:\$\s?|\bUSD\s?)(?P<usd>\d[\d,]*(?:\.\d+)?)\s*(?P<usdk>k)?\s*(?:/\s*|per\s+|a\s+)(?:month|mo)\b",
         re.I), _usd),

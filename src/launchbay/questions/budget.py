@@ -34,7 +34,8 @@ def _monthly_usd(ctx: Context) -> Recommendation | None:
     stated = doc_target(ctx.profile, "budget_usd_month")
     if stated is not None:  # the team's own figure beats any estimate
         value, ev = stated
-        return Recommendation(int(str(value)), f"docs state USD {value}/month ({cite(ev)}) → the team's own figure beats an estimate", (ev,))
+        reason = f"docs state USD {value}/month ({cite(ev)}) → the team's own figure beats an estimate"
+        return Recommendation(int(str(value)), reason, (ev,))
     nodes = answered(ctx, "blockchain.node_strategy")
     if nodes is not None and nodes.value in ("own-nodes", "hybrid"):
         return recommend(2000, "own chain nodes need large NVMe machines running 24x7: ≈ USD 2,000/month", nodes)

@@ -40,7 +40,8 @@ def _size(ctx: Context) -> Recommendation | None:
     if stated is None:
         return None
     value, ev = stated
-    return Recommendation(int(str(value)), f"docs name {value} people operating it ({cite(ev)}) → size the rotation and tooling for them", (ev,))
+    reason = f"docs name {value} people operating it ({cite(ev)}) → size the rotation and tooling for them"
+    return Recommendation(int(str(value)), reason, (ev,))
 
 
 def _oncall(ctx: Context) -> Recommendation | None:
