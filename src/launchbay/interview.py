@@ -113,7 +113,7 @@ def collect_answers(
 
     open_items: dict[str, OpenItem] = {}
     missing: list[tuple[Question, Recommendation | None]] = []
-    pending = [q for q in catalogue.values() if answers.get(q.key) is None]
+    total = pending_count(profile, AnswersDocument(answers=answers), catalogue)  # an estimate: answers move it
     asked = 0
     for question in catalogue.values():
         if answers.get(question.key) is not None:
@@ -133,7 +133,7 @@ def collect_answers(
                 open_items[question.key] = OpenItem(key=question.key, reason="not answered yet")
             continue
         asked += 1
-        response = prompter.ask(question, rec, asked, len(pending))
+        response = prompter.ask(question, rec, asked, max(total, asked))
         if response.action == "later":
             open_items[question.key] = OpenItem(key=question.key, reason=LATER)
         elif response.action == "accept" and rec is not None:

@@ -163,7 +163,8 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     Question(
-        key="deployment.multi_region", kind="bool", recommend=_multi_region,
+        key="deployment.multi_region", kind="bool", when=lambda ctx: bool(ctx.profile.services),
+        recommend=_multi_region,
         prompt="Must production survive the loss of a whole cloud region?",
         help="A second region roughly doubles infrastructure cost and needs replicated data; one region "
              "spread over availability zones already survives a data-centre failure.",
