@@ -27,9 +27,14 @@ def test_catalogue_shape() -> None:
 # ----------------------------------------------------------------------------- cloud
 
 
-@pytest.mark.parametrize("name", ["evm-dapp", "py-web3", "discord-bot"])
+@pytest.mark.parametrize("name", ["evm-dapp", "py-web3"])
 def test_cloud_is_the_users_call_when_nothing_ties_the_code_to_one(name: str) -> None:
     assert rec(mod, "deployment.cloud", ctx(name)) is None
+
+
+def test_a_tiny_stated_budget_points_to_a_vps() -> None:
+    got = rec(mod, "deployment.cloud", ctx("discord-bot"))
+    assert got is not None and got.value == "self-hosted" and "loa-grimoire/prd.md:33" in got.rationale
 
 
 def test_cloud_follows_a_cloud_variable_the_service_reads(tree_at: Tree) -> None:

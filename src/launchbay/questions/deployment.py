@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from launchbay.questions import signals as sig
-from launchbay.questions.base import Context, Option, Question, Recommendation, cite
+from launchbay.questions.base import Context, Option, Question, Recommendation, cite, doc_target
 
 # ----------------------------------------------------------------------------- cloud
 
@@ -20,8 +20,18 @@ _CLOUD_ENV = (
 )
 
 
+# A stated monthly budget at or below this cannot pay for a managed cloud's load balancer (≈ USD 16+/month on
+# AWS before any compute), so the only honest recommendation is a small VPS or own server.
+SMALL_VPS_BUDGET_USD = 20
+
+
 def _cloud(ctx: Context) -> Recommendation | None:
     hits = {cloud: reads[0] for cloud, pattern in _CLOUD_ENV if (reads := sig.env_reads(ctx.profile, pattern))}
+    budget = doc_target(ctx.profile, "budget_usd_month")
+    if not hits and budget is not None and int(str(budget[0])) <= SMALL_VPS_BUDGET_USD:
+        value, ev = budget
+        return Recommendation("self-hosted", f"docs cap hosting at USD {value}/month ({cite(ev)}) → only a small VPS "
+                              "fits; a managed cloud's load balancer alone costs more", (ev,))
     if len(hits) != 1:
         return None  # nothing ties the code to a cloud, or it talks to several: the user decides
     cloud, (name, ev) = next(iter(hits.items()))
