@@ -76,7 +76,8 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     dest = tmp_path / "bot"
-    shutil.copytree(ROOT / "examples" / "discord-bot", dest, ignore=shutil.ignore_patterns("launchbay.yaml", ".launchbay"))
+    shutil.copytree(ROOT / "examples" / "discord-bot", dest,
+                    ignore=shutil.ignore_patterns("launchbay.yaml", ".launchbay"))
     return dest
 
 
@@ -123,7 +124,7 @@ def test_full_interview_then_resume_then_ctrl_c(terminal: Terminal, project: Pat
 
     # Resume: drop one answer and add a comment; only that question (and the open items) is asked again.
     answered = next(k for k in asked if k not in LATER and k.startswith("monitoring."))
-    topic, field = answered.split(".")
+    field = answered.split(".")[1]
     lines = [ln for ln in text.splitlines() if not ln.startswith(f"  {field}:")]
     edited = "\n".join(lines).replace("schema_version: 1", "schema_version: 1  # keep me") + "\n"
     answers_file.write_text(edited)
