@@ -32,3 +32,11 @@ def test_no_root_component(tmp_path: Path) -> None:
     tree = ProjectTree(root)
     ctx = DetectorContext(tree=tree, components=discover_components(tree))
     assert ctx.component_of("docs/prd.md") == "" and ctx.component_of("api/main.go") == "api"
+
+
+def test_tests_fixtures_and_samples_are_not_components(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "p", {
+        "package.json": "{}", "evals/harness/Dockerfile.sandbox": "FROM node:20\n",
+        "test/fixtures/app/package.json": "{}", "examples/demo/package.json": "{}", "apps/web/package.json": "{}",
+    })
+    assert discover_components(ProjectTree(root)) == (".", "apps/web")

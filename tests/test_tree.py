@@ -133,3 +133,13 @@ def test_review_never_crashes_on_random_trees(tmp_path_factory: pytest.TempPathF
         assert not comp.path.startswith("/") and ".." not in comp.path.split("/")
     payload = profile.model_dump_json()
     assert "root:x:0:0" not in payload  # nothing from /etc/passwd
+
+
+def test_agent_tooling_and_planning_zones(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "proj", {
+        ".claude/scripts/x.sh": "echo $SECRET_THING\n", ".beads/db.json": "{}",
+        "grimoires/loa/prd.md": "# PRD\n", "grimoires/loa/context/ref/package.json": "{}",
+        "state/notes.md": "# n\n", "state/tool.py": "import os\n", "sys/agent.js": "",
+        ".loa-version.json": '{"zones": {"system": "sys", "state": ["state"]}}', "src/app.ts": "",
+    })
+    assert ProjectTree(root).files == (".loa-version.json", "grimoires/loa/prd.md", "src/app.ts", "state/notes.md")

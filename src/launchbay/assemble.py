@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from launchbay import envclass
+from launchbay import envclass, versions
 from launchbay.models.profile import (
     FALLBACK_PRIORITY,
     SERVICE_KINDS,
@@ -133,7 +133,8 @@ def _component(path: str, project: str, facts: list[Fact], conflicts: list[Confl
 
 
 def _pick(facts: list[Fact], subject: str, kind: str, conflicts: list[Conflict], *, check: bool) -> Sourced | None:
-    """The highest-priority value; other explicit values become alternatives (and a conflict)."""
+    """The highest-priority value; other explicit values become alternatives (and a conflict when
+    they really disagree: `versions.agree` forgives "1.18" vs "1.18.2" and npm vs cargo)."""
     if not facts:
         return None
     explicit = [f for f in facts if f.priority >= FALLBACK_PRIORITY] or facts
@@ -145,12 +146,18 @@ def _pick(facts: list[Fact], subject: str, kind: str, conflicts: list[Conflict],
     alternatives = tuple(
         Alternative(value=v, evidence=_evidence(fs)) for v, fs in ranked[1:]
     )
-    if check and alternatives:
+    disagreeing = [a for a in alternatives if not versions.agree(kind, chosen_value, a.value)]
+    if kind == "runtime_version":  # a pinned version outside the declared range (engines, requires-python)
+        ranges = [f for f in facts if f.priority < FALLBACK_PRIORITY and versions.is_range(str(f.value))]
+        for f in ranges:
+            if versions.satisfies(str(chosen_value), str(f.value)) is False:
+                disagreeing.append(Alternative(value=f.value, evidence=(f.evidence,)))
+    if check and disagreeing:
         conflicts.append(Conflict(
             subject=subject,
             field=kind,
             chosen=chosen_value,
-            values=(Alternative(value=chosen_value, evidence=_evidence(chosen_facts)), *alternatives),
+            values=(Alternative(value=chosen_value, evidence=_evidence(chosen_facts)), *disagreeing),
         ))
     return Sourced(value=chosen_value, evidence=_evidence(chosen_facts), alternatives=alternatives)
 
@@ -170,6 +177,10 @@ def _lists(facts: Iterable[Fact]) -> dict[str, tuple[Tagged, ...]]:
 
 def _classify(roles: tuple[Tagged, ...], single: dict[str, Sourced]) -> tuple[ComponentKind, str]:
     present = {str(t.value): t for t in roles}
+    if "library" in present and "start_command" not in single:
+        # A package that exports code and starts nothing is a library, whatever SDKs it depends on.
+        ev = present["library"].evidence[0]
+        return "library", f"role 'library' and no start command ({ev.detector} at {ev.file}:{ev.line})"
     for role, kind in ROLE_ORDER:
         if role in present:
             ev = present[role].evidence[0]

@@ -16,11 +16,20 @@ MANIFESTS = (
 )
 
 
+# Manifests below these folders belong to tests, fixtures and samples, not to deployable components.
+NOT_COMPONENT_DIRS = frozenset({
+    "test", "tests", "__tests__", "e2e", "fixtures", "__fixtures__", "testdata", "test-fixtures", "evals",
+    "examples", "example", "samples", "sample", "benchmarks", "bench",
+})
+
+
 def discover_components(tree: ProjectTree) -> tuple[str, ...]:
     """Sorted component roots as relative POSIX paths, "." for the repository root."""
     roots: set[str] = set()
     for rel in tree.named(*MANIFESTS):
         folder = rel.rsplit("/", 1)[0] if "/" in rel else "."
+        if NOT_COMPONENT_DIRS.intersection(folder.split("/")):
+            continue
         if _nested_manifest_is_part_of_parent(tree, rel, folder):
             continue
         roots.add(folder)

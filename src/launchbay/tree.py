@@ -8,6 +8,7 @@ and nothing ever executed or written.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -32,7 +33,13 @@ SKIP_DIRS = frozenset({
     ".ruff_cache", "coverage", ".cache", ".parcel-cache", "artifacts", "typechain-types",
     "broadcast", ".anchor", ".terraform", ".idea", ".vscode", ".gradle", ".dart_tool",
     "site-packages", ".eggs", ".ponder", "generated",
+    # AI-agent tooling and its state (prompts, skills, scripts): never part of the application.
+    ".claude", ".beads", ".gemini", ".cursor", ".specify", ".codex", ".windsurf", ".kiro", ".roo", ".aider",
 })
+# Planning-state folders (Loa's grimoires): their markdown is read as planning docs, nothing else is
+# treated as application code. `.loa-version.json` can name more (its "state" zones).
+PLANNING_ZONES = ("grimoires/", "loa-grimoire/")
+DOC_SUFFIXES = (".md", ".MD", ".markdown")
 
 
 def _skipped_dir(parts: Iterable[str]) -> bool:
@@ -74,13 +81,32 @@ class ProjectTree:
         if listed is None:
             listed = list(self._walk_files())
         result = []
+        system, state = self._loa_zones()
         for rel in listed:
             parts = PurePosixPath(rel).parts
             if len(parts) > MAX_DEPTH or _skipped_dir(parts[:-1]):
                 continue
+            if rel.startswith(system) or (rel.startswith(state) and not rel.endswith(DOC_SUFFIXES)):
+                continue
             if self._admit(rel):
                 result.append(rel)
         return tuple(sorted(set(result)))
+
+    def _loa_zones(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Folders to skip and planning-only folders, from Loa's `.loa-version.json` when present."""
+        system: list[str] = []
+        state: list[str] = list(PLANNING_ZONES)
+        raw = self._read_raw(".loa-version.json") if (self.root / ".loa-version.json").is_file() else None
+        try:
+            zones = json.loads(raw).get("zones", {}) if raw else {}
+        except (ValueError, AttributeError):
+            zones = {}
+        if isinstance(zones, dict):
+            for value, into in ((zones.get("system"), system), (zones.get("state"), state)):
+                for zone in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
+                    if isinstance(zone, str) and zone.strip("./") and ".." not in zone:
+                        into.append(zone.strip("/").removeprefix("./") + "/")
+        return tuple(system), tuple(state)
 
     @cached_property
     def by_name(self) -> dict[str, tuple[str, ...]]:
