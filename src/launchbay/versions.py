@@ -71,14 +71,14 @@ def _all_clauses(have: tuple[int, ...], spec: str) -> bool | None:
         if len(have) < len(want) and op != "=":
             return None  # "node 20" against ">=20.11": could be either
         cut = have[: len(want)] + (0,) * max(0, len(want) - len(have))
-        if op == ">=" and not have >= want or op == ">" and not have > want:
+        if (op == ">=" and not have >= want) or (op == ">" and not have > want):
             return False
-        if op == "<=" and not cut <= want or op == "<" and not have < want:
+        if (op == "<=" and not cut <= want) or (op == "<" and not have < want):
             return False
         if op == "=" and cut != want:
             return False
         if op == "^" and (have < want or have[0] != want[0]):
             return False
-        if op == "~" and (have < want or have[:2] != (want + (0,))[:2]):
+        if op == "~" and (have < want or have[:2] != (*want, 0)[:2]):
             return False
     return True
