@@ -228,7 +228,8 @@ def _yaml_value(value: object) -> object:
         return int(value)
     if isinstance(value, tuple):
         seq = CommentedSeq(list(value))
-        seq.fa.set_flow_style()
+        if len(", ".join(map(str, value))) <= 60:  # short lists inline, long ones one item per line
+            seq.fa.set_flow_style()
         return seq
     return value
 
