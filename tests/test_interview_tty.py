@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,7 +74,8 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    term = Terminal(f"launchbay-test-{tmp_path.name}", tmp_path)
+    # A private socket per test process: parallel runs on one machine must never share a session.
+    term = Terminal(f"launchbay-test-{os.getpid()}-{uuid.uuid4().hex[:8]}", tmp_path)
     yield term
     term.stop()
 
