@@ -130,7 +130,10 @@ def test_full_interview_then_resume_then_ctrl_c(terminal: Terminal, project: Pat
     terminal.stop()
 
     # Resume: drop one answer and add a comment; only that question (and the open items) is asked again.
-    answered = next(k for k in asked if k not in LATER and k.startswith("monitoring."))
+    def one_line(key: str) -> bool:  # a scalar or inline list, so dropping its line keeps valid YAML
+        return re.search(rf"^  {key.split('.')[1]}: \S", text, re.M) is not None
+
+    answered = next(k for k in asked if k not in LATER and k.startswith("monitoring.") and one_line(k))
     field = answered.split(".")[1]
     lines = [ln for ln in text.splitlines() if not ln.startswith(f"  {field}:")]
     edited = "\n".join(lines).replace("schema_version: 1", "schema_version: 1  # keep me") + "\n"
