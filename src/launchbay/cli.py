@@ -142,6 +142,33 @@ def interview(path: str, answers_from: str | None, sets: tuple[str, ...], accept
 
 
 @cli.command()
+@click.argument("path", default=".", type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the full Design as JSON.")
+@click.option("--rps-per-replica", "rps", multiple=True, metavar="[COMPONENT=]N",
+              help="Override the per-replica capacity assumption (all services, or one component).")
+def plan(path: str, as_json: bool, rps: tuple[str, ...]) -> None:
+    """Phase 3: a right-sized design with computed sizes and costs, from the profile and launchbay.yaml."""
+    from launchbay.answersfile import FILENAME, load_answers
+    from launchbay.plan import build_design
+    from launchbay.review import review_project
+
+    answers_path = Path(path) / FILENAME
+    if not answers_path.exists():
+        raise LaunchbayError(f"{answers_path}: no answers yet", hint=f"run `launchbay interview {path}` first")
+    overrides: dict[str, int] = {}
+    for item in rps:
+        comp, sep, number = item.rpartition("=")
+        if not number.isdigit() or int(number) < 1:
+            raise LaunchbayError(f"--rps-per-replica {item}: expected N or COMPONENT=N with N ≥ 1")
+        overrides[comp if sep else "*"] = int(number)
+    design = build_design(review_project(path), load_answers(answers_path), rps_override=overrides)
+    if as_json:
+        click.echo(design.model_dump_json(indent=2))
+    else:
+        console.print_plan(design)
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of launchbay.yaml."""
     from launchbay.answers_schema import schema_text

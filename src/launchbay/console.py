@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from launchbay.models.design import Design
 from launchbay.models.profile import Component, Evidence, ProjectProfile
 
 if TYPE_CHECKING:
@@ -180,3 +181,86 @@ def print_interview_summary(doc: AnswersDocument, path: str, written: bool) -> N
                f"{len(doc.open_items)} open item(s)")
     for item in doc.open_items:
         _out.print(Text(f"  open: {item.key} ({item.reason})", style="yellow"))
+
+
+def _usd(value: object) -> str:
+    return f"${value:,.2f}" if value is not None else "—"
+
+
+def print_plan(design: Design, console: Console | None = None) -> None:
+    """The plan: decisions with priced options, sizing, cost tables per environment, budget, DR, assumptions."""
+    c = console or _out
+    c.rule(f"[bold]launchbay plan[/bold] · {design.project} · {design.cloud} {design.region} · "
+           f"platform: {design.platform}")
+    for decision in design.decisions:
+        flag = " [yellow](assumption)[/yellow]" if decision.assumption else ""
+        c.print(Text.assemble(("● ", "cyan"), (decision.title, "bold"), ": ", (decision.chosen, "green")), end="")
+        c.print(flag)
+        c.print(f"  {decision.reason}", soft_wrap=True)
+        c.print(Text("  from: " + ", ".join(p.ref for p in decision.provenance), style="dim"))
+        if decision.options:
+            table = Table(box=None, pad_edge=False)
+            table.add_column("option")
+            for env in design.environments:
+                table.add_column(f"{env} /month", justify="right")
+            table.add_column("pros / cons", overflow="fold")
+            for opt in decision.options:
+                mark = "★ " if opt.option == decision.chosen else "  "
+                table.add_row(mark + opt.option, *(_usd(opt.monthly_usd.get(e)) for e in design.environments),
+                              "+ " + "; ".join(opt.pros) + "\n− " + "; ".join(opt.cons))
+            c.print(table)
+    c.rule("Services")
+    sizes = Table(box=None, pad_edge=False)
+    for col in ("service", "kind", "target", "env", "replicas", "size"):
+        sizes.add_column(col)
+    for svc in design.services:
+        for env, size in svc.sizes.items():
+            sizes.add_row(svc.name, svc.kind, svc.target, env, f"{size.replicas_min}–{size.replicas_max}",
+                          f"{size.vcpu} vCPU / {size.memory_mib} MiB")
+    c.print(sizes)
+    for comp, target in design.non_services:
+        c.print(f"[dim]{comp}: {target} (not a service)[/dim]")
+    for store in design.data_stores:
+        for env, ssize in store.sizes.items():
+            conn = (f", {ssize.needed_connections}/{ssize.max_connections} connections"
+                    if ssize.needed_connections else "")
+            c.print(f"[bold]{store.name}[/bold] ({store.role}) {env}: {ssize.instance_class or 'on the host'}"
+                    f"{' Multi-AZ' if ssize.multi_az else ''}, {ssize.storage_gb} GB{conn}")
+    for cost in design.costs:
+        c.rule(f"Cost · {cost.environment}")
+        table = Table(box=None, pad_edge=False)
+        for col, justify in (("category", "left"), ("item", "left"), ("quantity", "right"), ("unit price", "right"),
+                             ("monthly", "right")):
+            table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        for line in cost.lines:
+            table.add_row(line.category, line.item, f"{line.quantity} {line.unit}", f"${line.unit_price}",
+                          _usd(line.monthly_usd))
+        table.add_row("", Text("total", style="bold"), "", "", Text(_usd(cost.total_usd), style="bold"))
+        c.print(table)
+    b = design.budget
+    c.rule("Budget")
+    if b.budget_usd is None:
+        c.print(f"all environments: {_usd(b.all_environments_usd)}/month; no budget answered")
+    else:
+        verdict = "[green]within budget[/green]" if b.within_budget else "[red]over budget[/red]"
+        c.print(f"all environments {_usd(b.all_environments_usd)} vs budget {_usd(b.budget_usd)}: {verdict} "
+                f"(gap {_usd(b.gap_usd)})")
+    for saving in design.savings:
+        c.print(f"• {saving.name}: {saving.discount_pct}% on {', '.join(saving.applies_to)} → "
+                f"saves {_usd(saving.monthly_saving_usd)}/month in production [dim]({saving.source})[/dim]")
+    if design.backup:
+        bk = design.backup
+        c.rule("Backup and DR")
+        c.print(f"{bk.method}; {bk.schedule}; retention {bk.retention_days} days; failover {bk.failover}"
+                + (f"; {bk.dr_copy}" if bk.dr_copy else ""))
+        for note in bk.notes:
+            c.print(f"[yellow]! {note}[/yellow]")
+    if design.assumptions:
+        c.rule("Assumptions")
+        for a in design.assumptions:
+            c.print(f"• {a}", soft_wrap=True)
+    if design.open_items:
+        c.rule("Open items")
+        for item in design.open_items:
+            c.print(f"• {item}")
+    c.print(f"[dim]prices: {', '.join(design.price_tables)}[/dim]")
