@@ -206,8 +206,9 @@ def test_multi_stage_dockerfile_entrypoint_and_cmd(tree_at):  # type: ignore[no-
     assert {f.value for f in starts} == {"/sbin/tini -- node dist/server.js"}
     assert {f.evidence.quote for f in starts} == {'ENTRYPOINT ["/sbin/tini", "--"]', 'CMD ["node", \\'}
     assert all(f.priority == 60 for f in starts)
-    ports = facts_of(facts, "port", ".")
-    assert {f.value for f in ports} == {8080, 9090}
+    ports = facts_of(facts, "port", ".") + facts_of(facts, "extra_port", ".")
+    # Several ports on one EXPOSE line: the first is the port, the others extra ports (no conflict).
+    assert {(f.kind, f.value) for f in ports} == {("port", 8080), ("extra_port", 9090)}
     assert all(f.priority == 60 and f.evidence.quote == "EXPOSE $PORT 9090/tcp" for f in ports)
     assert values_of(facts, "health_endpoint", ".") == {"/healthz"}
     runtime = one(facts, "runtime_version", ".")
@@ -350,8 +351,8 @@ def test_compose_services_map_to_components_by_build_context(tree_at):  # type: 
         "docker-compose.yml": COMPOSE,
     })
     facts = run(root)
-    api_ports = facts_of(facts, "port", "apps/api")
-    assert {f.value for f in api_ports} == {3000, 9464}
+    api_ports = facts_of(facts, "port", "apps/api") + facts_of(facts, "extra_port", "apps/api")
+    assert {(f.kind, f.value) for f in api_ports} == {("port", 3000), ("extra_port", 9464)}
     assert all(f.priority == 55 for f in api_ports)
     quotes = {f.evidence.quote for f in api_ports}
     assert quotes == {'- "8080:3000"', '- "127.0.0.1:${METRICS_PORT:-9100}:9464/tcp"'}
@@ -595,3 +596,119 @@ def test_single_component_repo_skips_proxy_workloads(tree_at):  # type: ignore[n
 ])
 def test_health_path_from_check_command(command: str, path: str | None) -> None:
     assert url_path(command) == path
+
+
+# ---------------------------------------------------------------------------- review misses (issue 2)
+HEREDOC_COPY = """\
+FROM python:3.12-slim AS base
+WORKDIR /srv
+COPY pyproject.toml ./
+
+FROM base AS production
+COPY <<EOF /srv/start.sh
+#!/bin/bash
+set -e
+until pg_isready -h db; do
+    sleep 1
+done
+echo "migrating"
+alembic upgrade head
+exec gunicorn svc.main:app \\
+    --bind 0.0.0.0:8100 --workers 2
+EOF
+RUN chmod +x /srv/start.sh
+EXPOSE 8100
+ENTRYPOINT ["/srv/start.sh"]
+"""
+
+HEREDOC_RUN = """\
+FROM node:20-alpine
+WORKDIR /app
+RUN cat <<'SCRIPT' > ./entry.sh
+#!/bin/sh
+node scripts/migrate.js
+exec "$@"
+SCRIPT
+ENTRYPOINT ["tini", "--", "sh", "./entry.sh"]
+CMD ["node", "dist/server.js", "--port", "4200"]
+"""
+
+
+def test_heredoc_entrypoint_is_followed_to_its_last_process(tree_at):  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "api/pyproject.toml": "[project]\nname='api'\n",
+        "api/Dockerfile": HEREDOC_COPY,
+        "web/package.json": PKG,
+        "web/Dockerfile": HEREDOC_RUN,
+        "plain/package.json": PKG,
+        "plain/Dockerfile": "FROM node:20\nRUN <<EOF\nnpm ci\nEOF\nENTRYPOINT [\"/run.sh\"]\n",
+    })
+    facts = run(root)
+    api = facts_of(facts, "start_command", "api")
+    assert {f.value for f in api} == {"gunicorn svc.main:app --bind 0.0.0.0:8100 --workers 2"}
+    assert {f.evidence.line for f in api} == {14, 19}  # the exec line in the heredoc, and ENTRYPOINT
+    assert all("/srv/start.sh" in (f.evidence.note or "") for f in api)
+    assert values_of(facts, "port", "api") == {8100}
+    # `exec "$@"` hands over to CMD; a relative script path resolves against WORKDIR.
+    web = facts_of(facts, "start_command", "web")
+    assert {f.value for f in web} == {"node dist/server.js --port 4200"}
+    assert {f.evidence.line for f in web} == {6, 8, 9}
+    assert values_of(facts, "port", "web") == {4200}
+    # A RUN heredoc is a build step, not a script: the ENTRYPOINT stays as written.
+    assert values_of(facts, "start_command", "plain") == {"/run.sh"}
+
+
+def test_inline_script_passes_cmd_as_arguments(tree_at):  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "package.json": PKG,
+        "Dockerfile": (
+            "FROM node:20\nCOPY <<-END entry.sh\n\t#!/bin/sh\n\tnpx prisma migrate deploy\n"
+            "\texec node server.js \"$@\"\n\tEND\nENTRYPOINT [\"./entry.sh\"]\nCMD [\"--inspect=0\"]\n"
+        ),
+    })
+    facts = run(root)
+    assert values_of(facts, "start_command", ".") == {"node server.js --inspect=0"}
+    assert {f.evidence.line for f in facts_of(facts, "start_command", ".")} == {5, 7, 8}
+
+
+def test_fixture_and_eval_deploy_files_give_no_component_facts(tree_at):  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "package.json": PKG,
+        "evals/harness/Dockerfile.sandbox": "FROM node:20.11.0-slim\nCMD [\"/bin/bash\"]\n",
+        "tests/fixtures/docker-compose.yml": "services:\n  app:\n    build: ../..\n    ports: ['7000:7000']\n",
+        "e2e/k8s/deploy.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n"
+            "      containers:\n        - name: x\n          ports:\n            - containerPort: 7001\n"
+        ),
+        "Dockerfile": "FROM node:22\nEXPOSE 3000\nCMD [\"node\", \"server.js\"]\n",
+    })
+    facts = run(root)
+    details = {f.evidence.file: f.detail for f in facts_of(facts, "deploy_file")}
+    assert details["Dockerfile"] is None
+    for rel in ("evals/harness/Dockerfile.sandbox", "tests/fixtures/docker-compose.yml", "e2e/k8s/deploy.yaml"):
+        assert (details[rel] or "").startswith("test or eval fixture"), rel
+    assert values_of(facts, "runtime_version", ".") == {"node 22"}
+    assert values_of(facts, "start_command", ".") == {"node server.js"}
+    assert values_of(facts, "port", ".") == {3000}
+
+
+def test_go_image_satisfying_go_mod_is_not_a_second_version(tree_at):  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "ok/go.mod": "module ok\n\ngo 1.18\n",
+        "ok/Dockerfile": "FROM golang:1.18.2-alpine\nEXPOSE 9000 9001\nCMD [\"/ok\"]\n",
+        "old/go.mod": "module old\n\ngo 1.22\n",
+        "old/Dockerfile": "FROM golang:1.21\nCMD [\"/old\"]\n",
+        "k8s/deploy.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ok\nspec:\n  template:\n    spec:\n"
+            "      containers:\n        - name: ok\n          ports:\n            - containerPort: 9000\n"
+            "            - containerPort: 9090\n"
+        ),
+    })
+    facts = run(root)
+    (ok,) = facts_of(facts, "runtime_version", "ok")
+    assert ok.value == "go 1.18.2" and ok.priority < 30  # satisfies `go 1.18`: no conflict
+    assert "satisfies go 1.18" in (ok.evidence.note or "")
+    (old,) = facts_of(facts, "runtime_version", "old")
+    assert old.value == "go 1.21" and old.priority == 50  # older than go.mod asks: stays explicit
+    assert values_of(facts, "port", "ok") == {9000}
+    assert values_of(facts, "extra_port", "ok") == {9001, 9090}

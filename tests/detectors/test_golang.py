@@ -158,7 +158,7 @@ def test_listen_calls_env_helpers_bot_and_cron(tree_at):  # type: ignore[no-unty
     assert values_of(facts, "framework", "grpc") == {"grpc"}
     assert values_of(facts, "port", "grpc") == {50051, 8088}
     assert values_of(facts, "role", "bot") == {"bot", "cron"}
-    assert values_of(facts, "framework", "bot") == {"discordgo", "robfig/cron"}
+    assert values_of(facts, "framework", "bot") == {"discordgo"}  # a scheduler is a role, not a framework
     assert not facts_of(facts, "port", "bot")  # DB_PORT is a backing service's port
     assert_evidence_holds(root, facts)
 
@@ -223,4 +223,27 @@ def test_lookupenv_fallback_and_ignored_main(tree_at):  # type: ignore[no-untype
     assert values_of(facts, "health_endpoint") == {"/api/health"}
     assert values_of(facts, "framework") == {"net/http"}
     assert values_of(facts, "start_command") == {"./gw"}
+    assert_evidence_holds(root, facts)
+
+
+def test_http_router_with_cron_keeps_one_framework_and_comments_are_skipped(tree_at):  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "go.mod": (
+            "module payments\n\ngo 1.18\n\nrequire (\n\tgithub.com/gorilla/mux v1.8.0\n"
+            "\tgithub.com/robfig/cron/v3 v3.0.0\n)\n"
+        ),
+        "main.go": (
+            "package main\n\nfunc main() {\n\tr := mux.NewRouter()\n"
+            "\t// r.HandleFunc(\"/ping\", ping) was removed\n"
+            "\tr.HandleFunc(\"/healthz\", health)\n\tc := cron.New()\n\tc.Start()\n"
+            "\t// log.Fatal(http.ListenAndServe(\":7000\", r))\n"
+            "\tlog.Fatal(http.ListenAndServe(\":9000\", r)) // http://localhost:9000\n}\n"
+        ),
+    })
+    facts = run_detector(GoDetector(), root)
+    assert values_of(facts, "framework") == {"gorilla/mux"}  # not robfig/cron, not net/http underneath
+    assert values_of(facts, "role") == {"http-server", "cron"}
+    assert values_of(facts, "port") == {9000}
+    assert values_of(facts, "health_endpoint") == {"/healthz"}
+    assert [f.value for f in facts_of(facts, "runtime_version")] == ["go 1.18"]
     assert_evidence_holds(root, facts)

@@ -8,7 +8,7 @@ from typing import Any
 
 from launchbay.detectors.base import DetectorContext
 from launchbay.detectors.node import NodeDetector
-from launchbay.detectors.node_pkg import key_lines
+from launchbay.detectors.node_pkg import in_comment, key_lines
 from launchbay.detectors.node_scripts import spawned_command
 from launchbay.models.profile import Fact
 from launchbay.tree import ProjectTree
@@ -505,3 +505,141 @@ def test_pm2_absolute_cwd_stays_with_the_ecosystem_file(tree_at: Any) -> None:
     assert values_of(facts, "start_command", "svc") == {"node server.js --port 6060"}
     port = facts_of(facts, "port", "svc")
     assert [(f.value, f.priority, f.evidence.line) for f in port] == [(6060, 70, 5)]
+
+
+def test_bun_serve_without_framework_port_constant_and_handler_health(tree_at: Any) -> None:
+    root = tree_at({
+        "package.json": pkg(name="hooks", scripts={"start": "bun run src/index.ts"}, dependencies={"zod": "3"}),
+        "src/index.ts": "import { startServer } from './http/server.ts'\nstartServer({})\n",
+        "src/http/server.ts": (
+            "/**\n"
+            " * Example:\n"
+            " *   Bun.serve({ port: 5174, fetch: h })\n"
+            " */\n"
+            "const FALLBACK_PORT = 4100;\n"
+            "export function startServer(args: { port?: number }) {\n"
+            "  const port =\n"
+            "    args.port ??\n"
+            "    Number(process.env.HOOKS_PORT ?? process.env.PORT ?? FALLBACK_PORT);\n"
+            "  return Bun.serve({\n"
+            "    port,\n"
+            "    async fetch(req) {\n"
+            "      const url = new URL(req.url);\n"
+            "      if (req.method === 'GET' && url.pathname === '/health') return new Response('ok');\n"
+            "      switch (url.pathname) {\n"
+            "        case \"/readyz\":\n"
+            "          return new Response('ready');\n"
+            "        case \"/users\":\n"
+            "          return new Response('[]');\n"
+            "      }\n"
+            "      // if (url.pathname === '/ping') is handled upstream\n"
+            "      return new Response('no', { status: 404 });\n"
+            "    },\n"
+            "  });\n"
+            "}\n"
+        ),
+        "scripts/dev-proxy.ts": "Bun.serve({ port: 9999, fetch: () => new Response('') })\n",
+    })
+    facts = run(root)
+    roles = facts_of(facts, "role", ".")
+    assert values_of(facts, "role", ".") == {"http-server"}
+    assert [(f.evidence.file, f.evidence.line) for f in roles] == [("src/http/server.ts", 10)]
+    ports = {f.value: f for f in facts_of(facts, "port", ".")}
+    assert set(ports) == {4100}  # behind `?? FALLBACK_PORT`; not the doc comment's 5174, not a dev script's
+    assert ports[4100].evidence.line == 5 and ports[4100].evidence.note == "fallback when PORT is unset"
+    assert values_of(facts, "health_endpoint", ".") == {"/health", "/readyz"}
+
+
+def test_entry_file_listen_makes_a_workspace_root_a_server(tree_at: Any) -> None:
+    root = tree_at({
+        "package.json": pkg(
+            name="identity", workspaces=["packages/*"],
+            scripts={"start": "bun src/api/index.ts", "build": "bun build src/api/index.ts"},
+        ),
+        "src/api/index.ts": (
+            "import { app } from './app'\n"
+            "// app.listen(4000) was the old default\n"
+            "/* app.listen({ port: 4001 })\n"
+            "   kept for reference */\n"
+            "if (import.meta.main) {\n"
+            "  app.listen({\n"
+            "    port: Number(process.env.PORT ?? 3000),\n"
+            "    hostname: '0.0.0.0',\n"
+            "  })\n"
+            "}\n"
+        ),
+        "src/api/routes/health.ts": (
+            "export const health = route\n"
+            "  .get(\"/health\")\n"
+            "  .meta({ summary: \"Liveness (platform probe)\" })\n"
+            "  .handle(() => ok({ ok: true }))\n"
+        ),
+        "src/client.ts": "export const ping = () => api.get('/status').then((r) => r.json())\n",
+        "src/mcp/index.ts": "/**\n * Usage:\n *   Bun.serve({ port: 5174, fetch: mcp.handle })\n */\nexport {}\n",
+        "packages/ui/package.json": pkg(name="ui", main="dist/index.js"),
+        "packages/ui/src/index.ts": "export const serve = (app) => app.listen(7000)\n",
+    })
+    facts = run(root)
+    assert values_of(facts, "role", ".") == {"http-server"}  # not "workspace": the entry file listens
+    role = facts_of(facts, "role", ".")[0]
+    assert (role.evidence.file, role.evidence.line) == ("src/api/index.ts", 6)
+    assert values_of(facts, "port", ".") == {3000}
+    assert values_of(facts, "health_endpoint", ".") == {"/health"}
+    assert values_of(facts, "role", "packages/ui") == {"library"}  # a library's main is not an entry
+
+
+def test_dev_and_start_prefixed_scripts_are_fallback_start_commands(tree_at: Any) -> None:
+    root = tree_at({
+        "indexer/package.json": pkg(
+            name="indexer",
+            scripts={"dev:worker": "tsx src/worker/index.ts", "dev:api": "tsx watch src/api/index.ts",
+                     "db:migrate": "drizzle-kit migrate"},
+            dependencies={"fastify": "5", "node-cron": "4"},
+        ),
+        "indexer/src/api/index.ts": "const app = Fastify()\napp.get('/health', async () => 'ok')\n"
+                                    "await app.listen({ port: 3001 })\n",
+        "indexer/src/worker/index.ts": "cron.schedule('* * * * *', tick)\n",
+        "svc/package.json": pkg(name="svc", scripts={"start:api": "node dist/api.js", "dev:api": "tsx src/api.ts"}),
+        "svc/src/api.ts": "import http from 'node:http'\nhttp.createServer(handler).listen(8080)\n",
+        "web/package.json": pkg(name="web", scripts={"dev:turbo": "next dev --turbo -p 3100"},
+                                dependencies={"next": "14"}),
+    })
+    facts = run(root)
+    starts = {f.value: f for f in facts_of(facts, "start_command", "indexer")}
+    assert set(starts) == {"tsx watch src/api/index.ts", "tsx src/worker/index.ts"}
+    assert all(f.priority < 30 for f in starts.values())
+    assert chosen(facts, "start_command", "indexer") == "tsx watch src/api/index.ts"  # server-named wins
+    assert "dev:api" in (starts["tsx watch src/api/index.ts"].evidence.note or "")
+    assert values_of(facts, "port", "indexer") == {3001}
+    # start:<x> outranks dev:<x>; the built entry maps back to its source for the server role.
+    assert chosen(facts, "start_command", "svc") == "node dist/api.js"
+    assert values_of(facts, "role", "svc") == {"http-server"}
+    assert next(f for f in facts_of(facts, "role", "svc")).evidence.file == "svc/src/api.ts"
+    # A framework's production start beats a dev script.
+    assert chosen(facts, "start_command", "web") == "next start"
+    assert chosen(facts, "port", "web") == 3000
+
+
+def test_pathname_checks_outside_a_server_are_not_health_routes(tree_at: Any) -> None:
+    root = tree_at({
+        "package.json": pkg(name="site", scripts={"build": "vite build"}, dependencies={"react": "18"},
+                            devDependencies={"vite": "5"}),
+        "index.html": "<div id=root></div>\n",
+        "src/Nav.tsx": "export const Nav = () => location.pathname === '/status' ? null : <nav />\n",
+    })
+    facts = run(root)
+    assert not facts_of(facts, "health_endpoint")
+    assert "http-server" not in values_of(facts, "role")
+
+
+def test_in_comment_tells_comments_from_urls_and_globs() -> None:
+    text = (
+        "const a = 'http://x:1'; app.listen(1)\n"
+        "const g = 'src/**/*.ts'; app.listen(2)\n"
+        "  // app.listen(3)\n"
+        "x(); // app.listen(4)\n"
+        "/* start\n  app.listen(5)\n*/ app.listen(6)\n"
+        " * app.listen(7)\n"
+    )
+    flags = [in_comment(text, text.index(f"listen({n})")) for n in range(1, 8)]
+    assert flags == [False, False, True, True, True, False, True]

@@ -452,3 +452,32 @@ def test_scan_is_fast_on_a_large_tree(tree_at) -> None:  # type: ignore[no-untyp
     started = time.perf_counter()
     run_detector(DET, root)
     assert time.perf_counter() - started < 1.5
+
+
+def test_health_routes_by_tag_probe_name_and_router_prefix(tree_at) -> None:  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "pyproject.toml": "[project]\nname = \"bank\"\ndependencies = [\"fastapi\", \"uvicorn\"]\n",
+        "app/__init__.py": "",
+        "app/main.py": (
+            "from fastapi import FastAPI\napp = FastAPI()\n\n"
+            "@app.get(\"/\", tags=[\"Health\"])\nasync def root_check() -> dict[str, str]:\n"
+            "    return {\"status\": \"healthy\"}\n\n"
+            "@app.get(\"/\")\ndef index():\n    return {}\n\n"
+            "# uvicorn.run(app, port=9000)\n"
+            "if __name__ == \"__main__\":\n    import uvicorn\n    uvicorn.run(app, port=8000)\n"
+        ),
+        "app/ops.py": (
+            "from fastapi import APIRouter\n"
+            "probe = APIRouter(prefix=\"/healthz\", tags=[\"ops\"])\n"
+            "misc = APIRouter(prefix=\"/misc\")\n\n"
+            "@probe.get(\"/\")\nasync def probe_root():\n    return {}\n\n"
+            "@misc.get(\"/\")\n@cache(60)\nasync def readiness():\n    return {}\n\n"
+            "@misc.get(\"/items\")\nasync def items():\n    return []\n"
+        ),
+    })
+    facts = run(root)
+    found = {(f.value, f.evidence.file, f.evidence.line) for f in facts_of(facts, "health_endpoint")}
+    assert found == {("/", "app/main.py", 4), ("/healthz", "app/ops.py", 5), ("/misc", "app/ops.py", 9)}
+    notes = {f.evidence.line: f.evidence.note for f in facts_of(facts, "health_endpoint")}
+    assert notes[4] == "route tagged Health" and "readiness()" in (notes[9] or "")
+    assert explicit(facts, "port") == {8000}  # the commented-out run call does not count

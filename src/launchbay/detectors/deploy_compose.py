@@ -127,10 +127,14 @@ def _service(name: str, node: Node, base: str, component_of: Callable[[str], str
 
 def _service_facts(src: Source, svc: Service) -> Iterator[Fact | None]:
     note = f"compose service {svc.name}"
+    seen: set[int] = set()
     for entry in items(get(svc.node, "ports")):
         port = _container_port(entry)
-        if port is not None:
-            yield src.fact(svc.component, "port", port, line_of(entry), priority=PORT_PRIORITY, note=note)
+        if port is not None and port not in seen:
+            # Like EXPOSE: the first mapping is the service port, the rest are extra ports.
+            kind = "extra_port" if seen else "port"
+            seen.add(port)
+            yield src.fact(svc.component, kind, port, line_of(entry), priority=PORT_PRIORITY, note=note)
     command = get(svc.node, "command")
     entrypoint = get(svc.node, "entrypoint")
     value = " ".join(v for v in (command_of(entrypoint), command_of(command)) if v)

@@ -24,11 +24,20 @@ from launchbay.detectors.deploy_common import (
     port_number,
     url_path,
 )
+from launchbay.detectors.deploy_scripts import (
+    Heredoc,
+    destination,
+    in_workdir,
+    last_process,
+    port_flags,
+    script_of,
+)
 from launchbay.models.profile import Fact
 
 START_PRIORITY = 60
 PORT_PRIORITY = 60
 RUNTIME_PRIORITY = 50
+SATISFIES_PRIORITY = 25  # below FALLBACK_PRIORITY: shown only when nothing explicit exists
 _DEV_PENALTY = 15
 
 _ESCAPE_DIRECTIVE = re.compile(r"#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
@@ -47,11 +56,15 @@ _UV_PYTHON = re.compile(r"python(3\.\d+)")
 
 @dataclass
 class Instr:
-    """One instruction with its continuation lines joined; `line` is where it starts."""
+    """One instruction with its continuation lines joined; `line` is where it starts.
+
+    `heredocs` are its inline documents (`COPY <<EOF /entrypoint.sh`); their bodies are filled in
+    as the lines after the instruction are read."""
 
     op: str
     args: str
     line: int
+    heredocs: list[Heredoc] = field(default_factory=list)
 
 
 @dataclass
@@ -62,6 +75,8 @@ class Stage:
     parent: int | None = None
     instrs: list[Instr] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    workdir: str = "/"
+    scripts: dict[str, Heredoc] = field(default_factory=dict)  # absolute path -> inline script
 
     def last(self, op: str) -> Instr | None:
         return next((i for i in reversed(self.instrs) if i.op == op), None)
@@ -84,6 +99,12 @@ def parse(text: str) -> list[Stage]:
                 stage.env.update(_arg(ins.args, global_args))
             elif ins.op == "ENV":
                 stage.env.update(_env(ins.args))
+            elif ins.op == "WORKDIR" and ins.args:
+                stage.workdir = in_workdir(expand(ins.args.strip().strip("\"'"), stage.env), stage.workdir)
+            elif len(ins.heredocs) == 1:
+                dest = destination(ins.op, ins.args)
+                if dest:
+                    stage.scripts[in_workdir(dest, stage.workdir)] = ins.heredocs[0]
     return stages
 
 
@@ -96,12 +117,14 @@ def _instructions(text: str) -> Iterator[Instr]:
             escape = m.group(1)
     parts: list[str] = []
     start = 0
-    heredocs: list[tuple[str, bool]] = []
+    heredocs: list[tuple[Heredoc, bool]] = []
     for no, raw in enumerate(text.split("\n"), start=1):
         if heredocs:
-            end, dash = heredocs[0]
-            if (raw.lstrip("\t") if dash else raw) == end:
+            doc, dash = heredocs[0]
+            if (raw.lstrip("\t") if dash else raw) == doc.name:
                 heredocs.pop(0)
+            else:
+                doc.lines.append((no, raw))
             continue
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
@@ -117,7 +140,8 @@ def _instructions(text: str) -> Iterator[Instr]:
         parts = []
         if ins is not None:
             if ins.op in _HEREDOC_OPS:
-                heredocs = [(h.group(2), h.group(1) == "-") for h in _HEREDOC.finditer(ins.args)]
+                heredocs = [(Heredoc(h.group(2)), h.group(1) == "-") for h in _HEREDOC.finditer(ins.args)]
+                ins.heredocs = [doc for doc, _ in heredocs]
             yield ins
     last = _joined(parts, start)  # a continuation left open at the end of the file
     if last is not None:
@@ -142,7 +166,10 @@ def _stage(ins: Instr, global_args: dict[str, str], stages: list[Stage]) -> Stag
     named = [i for i, st in enumerate(stages) if st.name and st.name == image.lower()]
     parent = named[-1] if named else None
     env = dict(stages[parent].env) if parent is not None else {}
-    return Stage(image=image, name=name, line=ins.line, parent=parent, env=env)
+    stage = Stage(image=image, name=name, line=ins.line, parent=parent, env=env)
+    if parent is not None:
+        stage.workdir, stage.scripts = stages[parent].workdir, dict(stages[parent].scripts)
+    return stage
 
 
 def _arg(args: str, known: dict[str, str]) -> dict[str, str]:
@@ -176,8 +203,14 @@ def _chain(stages: list[Stage]) -> list[Stage]:
 
 
 # ---------------------------------------------------------------------------- facts
-def dockerfile_facts(src: Source, subject: str, *, dev: bool) -> Iterator[Fact | None]:
-    """start_command, port, health_endpoint and runtime_version for the image's component."""
+def dockerfile_facts(
+    src: Source, subject: str, *, dev: bool, minimums: dict[str, str] | None = None
+) -> Iterator[Fact | None]:
+    """start_command, port, health_endpoint and runtime_version for the image's component.
+
+    `minimums` are versions the component's manifest declares as a floor (go.mod's `go 1.18`):
+    a base image that satisfies one (`golang:1.18.2`) is reported below the fallback line, so
+    the two never show as a conflict; an image older than the floor still does."""
     stages = parse(src.text)
     if not stages:
         return
@@ -187,7 +220,7 @@ def dockerfile_facts(src: Source, subject: str, *, dev: bool) -> Iterator[Fact |
     yield from _start(src, subject, chain, START_PRIORITY - penalty, note)
     yield from _ports(src, subject, chain, PORT_PRIORITY - penalty, note)
     yield from _health(src, subject, chain)
-    yield from _runtime(src, subject, stages, chain, RUNTIME_PRIORITY - penalty)
+    yield from _runtime(src, subject, stages, chain, RUNTIME_PRIORITY - penalty, minimums or {})
 
 
 def _argv(ins: Instr) -> list[str] | None:
@@ -239,13 +272,59 @@ def _start(
         return
     if len(used) == 2:
         note = "; ".join(n for n in (note, "ENTRYPOINT and CMD combined") if n)
+    inline = _inline_script(chain, entry_argv, entry, cmd_argv, cmd_text)
+    if inline is not None:
+        value, path, proc_line = inline
+        note = "; ".join(n for n in (note, f"what the inline script {path} runs") if n)
+        yield src.fact(subject, "start_command", value, proc_line, priority=priority, note=note)
+        for port in port_flags(value):
+            yield src.fact(subject, "port", port, proc_line, priority=priority, note="set in the start command")
     for ins in used:
         yield src.fact(subject, "start_command", value.strip(), ins.line, priority=priority, note=note)
+
+
+def _inline_script(
+    chain: list[Stage], entry_argv: list[str] | None, entry: Instr | None, cmd_argv: list[str] | None, cmd_text: str
+) -> tuple[str, str, int] | None:
+    """(command, script path, body line) when the image starts a heredoc-written script.
+
+    A script ending in `exec "$@"` hands over to CMD, which is then the command."""
+    if entry is not None:
+        argv = entry_argv if entry_argv is not None else _words(entry.args)
+    else:
+        argv = cmd_argv if cmd_argv is not None else _words(cmd_text)
+    found = script_of(argv)
+    if found is None:
+        return None
+    path = in_workdir(found[0], chain[0].workdir)
+    doc = chain[0].scripts.get(path)
+    proc = last_process(doc.lines) if doc is not None else None
+    if proc is None:
+        return None
+    command = proc.command
+    if proc.hands_over:
+        if entry is None or not cmd_text.strip():
+            return None
+        command = cmd_text.strip()
+    elif "$@" in command:  # `exec node server.js "$@"`: CMD's words are the arguments
+        args = cmd_text.strip() if entry is not None else ""
+        command = " ".join(args if w in ('"$@"', "$@") else w for w in command.split(" ")).strip()
+        command = " ".join(command.split())
+    return command, path, proc.line
+
+
+def _words(command: str) -> list[str]:
+    try:
+        return shlex.split(command)
+    except ValueError:
+        return command.split()
 
 
 def _ports(
     src: Source, subject: str, chain: list[Stage], priority: int, note: str | None
 ) -> Iterator[Fact | None]:
+    """The first EXPOSEd port is the service's `port`; any others (a metrics or websocket port,
+    `EXPOSE 8899 8900`) are `extra_port`s, so one image never conflicts with itself."""
     seen: set[int] = set()
     for stage in chain:
         for ins in stage.instrs:
@@ -254,8 +333,9 @@ def _ports(
             for token in ins.args.split():
                 port = port_number(expand(token, chain[0].env | stage.env))
                 if port is not None and port not in seen:
+                    kind = "extra_port" if seen else "port"
                     seen.add(port)
-                    yield src.fact(subject, "port", port, ins.line, priority=priority, note=note)
+                    yield src.fact(subject, kind, port, ins.line, priority=priority, note=note)
 
 
 def _health(src: Source, subject: str, chain: list[Stage]) -> Iterator[Fact | None]:
@@ -289,11 +369,32 @@ def runtime_of(image: str) -> str | None:
 
 
 def _runtime(
-    src: Source, subject: str, stages: list[Stage], chain: list[Stage], priority: int
+    src: Source, subject: str, stages: list[Stage], chain: list[Stage], priority: int, minimums: dict[str, str]
 ) -> Iterator[Fact | None]:
     for stage in [*chain, *reversed(stages)]:
         value = runtime_of(stage.image)
         if value is not None:
-            yield src.fact(subject, "runtime_version", value, stage.line, priority=priority,
-                           note="Dockerfile base image")
+            note = "Dockerfile base image"
+            runtime, _, version = value.partition(" ")
+            floor = minimums.get(runtime)
+            if floor is not None and satisfies(version, floor):
+                priority, note = SATISFIES_PRIORITY, f"{note}; satisfies {runtime} {floor} declared by the manifest"
+            yield src.fact(subject, "runtime_version", value, stage.line, priority=priority, note=note)
             return
+
+
+def satisfies(version: str, floor: str) -> bool:
+    """Whether image version `version` ("1.18.2", "1.22") is at least `floor` ("1.18"), compared
+    to the image tag's precision (`golang:1.21` is the newest 1.21.x, so it meets `go 1.21.5`)."""
+    have = _numbers(version)
+    need = _numbers(floor)
+    return bool(have) and bool(need) and have >= need[: len(have)]
+
+
+def _numbers(version: str) -> tuple[int, ...]:
+    out: list[int] = []
+    for part in version.split("."):
+        if not part.isdigit():
+            break
+        out.append(int(part))
+    return tuple(out)

@@ -81,11 +81,14 @@ def _owner(container: Node, count: int, workload: str, located: str, by_name: di
 
 
 def _container_facts(src: Source, subject: str, container: Node, note: str) -> Iterator[Fact | None]:
+    seen: set[int] = set()
     for entry in items(get(container, "ports")):
         node = get(entry, "containerPort")
         port = port_number(scalar(node) or "")
-        if node is not None and port is not None:
-            yield src.fact(subject, "port", port, line_of(node), priority=PORT_PRIORITY, note=note)
+        if node is not None and port is not None and port not in seen:
+            kind = "extra_port" if seen else "port"  # first containerPort is the service's, as with EXPOSE
+            seen.add(port)
+            yield src.fact(subject, kind, port, line_of(node), priority=PORT_PRIORITY, note=note)
     for probe in _PROBES:
         node = get(container, probe, "httpGet", "path")
         path = scalar(node)

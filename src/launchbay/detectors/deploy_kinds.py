@@ -16,6 +16,12 @@ GITHUB_INERT = "inert: GitHub only runs workflows from the repository root .gith
 GITLAB_INERT = ("inert: GitLab only reads .gitlab-ci.yml at the repository root "
                 "(unless the root pipeline includes it or the project's CI config path points here)")
 DEV_CONTAINER = "dev container: builds a development environment, not a deployed image"
+TEST_FIXTURE = "test or eval fixture: used by tests, evals or examples, not a deployment"
+# Folders whose deploy files serve tests and evals (a sandbox image, a fixture manifest).
+_FIXTURE_DIRS = frozenset({
+    "eval", "evals", "fixture", "fixtures", "__fixtures__", "testdata", "test-data", "test_data",
+    "e2e", "test", "tests", "__tests__",
+})
 
 _COMPOSE = re.compile(r"(?:docker-compose|compose)(?:[.-][\w.-]*)?\.ya?ml")
 _FLY = re.compile(r"fly(?:\.[\w-]+)?\.toml")
@@ -157,3 +163,13 @@ def name_tag(rel: str) -> str:
         if name.endswith(suffix):
             return name[: -len(suffix)].lower()
     return ""
+
+
+def not_deployed(rel: str) -> str | None:
+    """Why a deploy file describes no deployment (dev container, test/eval fixture), or None."""
+    folders = rel.split("/")[:-1]
+    if ".devcontainer" in folders:
+        return DEV_CONTAINER
+    if any(f.lower() in _FIXTURE_DIRS for f in folders):
+        return TEST_FIXTURE
+    return None

@@ -19,7 +19,6 @@ from launchbay.detectors.deploy_compose import compose_facts
 from launchbay.detectors.deploy_docker import dockerfile_facts
 from launchbay.detectors.deploy_k8s import k8s_facts
 from launchbay.detectors.deploy_kinds import (
-    DEV_CONTAINER,
     GITHUB_INERT,
     GITLAB_INERT,
     by_content,
@@ -28,6 +27,7 @@ from launchbay.detectors.deploy_kinds import (
     is_dev_dockerfile,
     name_tag,
     needs_content,
+    not_deployed,
 )
 from launchbay.detectors.deploy_platforms import (
     fly_dockerfile,
@@ -36,6 +36,7 @@ from launchbay.detectors.deploy_platforms import (
     render_facts,
     vercel_framework,
 )
+from launchbay.detectors.golang import parse_go_mod
 from launchbay.models.profile import Fact
 
 # Name tags of `Dockerfile.<tag>` that name an environment, not a component.
@@ -79,18 +80,14 @@ def _deploy_files(ctx: DetectorContext) -> list[tuple[str, Source]]:
     return out
 
 
-def _dev_container(rel: str) -> bool:
-    return rel.startswith(".devcontainer/") or "/.devcontainer/" in rel
-
-
 def _deploy_fact(kind: str, src: Source, root_gitlab: str) -> Fact | None:
     detail = None
     if kind == "github-actions" and not src.rel.startswith(".github/"):
         detail = GITHUB_INERT
     elif kind == "gitlab-ci" and "/" in src.rel and src.rel not in root_gitlab:
         detail = GITLAB_INERT
-    elif kind in ("dockerfile", "compose") and _dev_container(src.rel):
-        detail = DEV_CONTAINER
+    elif kind not in ("github-actions", "gitlab-ci"):
+        detail = not_deployed(src.rel)
     line = evidence_line(src, kind)
     note = None
     if kind == "vercel":
@@ -102,7 +99,7 @@ def _deploy_fact(kind: str, src: Source, root_gitlab: str) -> Fact | None:
 
 def _component_facts(ctx: DetectorContext, found: list[tuple[str, Source]]) -> Iterator[Fact | None]:
     limit = ctx.tree.max_file_bytes
-    live = [(kind, src) for kind, src in found if not _dev_container(src.rel)]
+    live = [(kind, src) for kind, src in found if not_deployed(src.rel) is None]
     built_for: dict[str, str] = {}
     for kind, src in live:
         if kind == "compose":
@@ -114,7 +111,8 @@ def _component_facts(ctx: DetectorContext, found: list[tuple[str, Source]]) -> I
         if kind == "dockerfile":
             subject = built_for.get(src.rel) or _dockerfile_subject(ctx, src.rel)
             if subject:
-                yield from dockerfile_facts(src, subject, dev=is_dev_dockerfile(src.rel))
+                yield from dockerfile_facts(src, subject, dev=is_dev_dockerfile(src.rel),
+                                            minimums=_minimums(ctx, subject))
         elif kind == "fly":
             subject = _deeper(ctx, src.rel, fly_dockerfile(src))
             if subject:
@@ -125,6 +123,14 @@ def _component_facts(ctx: DetectorContext, found: list[tuple[str, Source]]) -> I
             yield from render_facts(src, limit, ctx.component_of)
         elif kind == "kubernetes" and not basename(src.rel).lower().startswith("kustomization"):
             yield from k8s_facts(src, limit, ctx.components, ctx.component_of)
+
+
+def _minimums(ctx: DetectorContext, subject: str) -> dict[str, str]:
+    """Runtime floors the component's manifest declares: go.mod's `go` directive."""
+    rel = "go.mod" if subject == "." else f"{subject}/go.mod"
+    text = ctx.read(rel) if ctx.tree.exists(rel) else None
+    mod = parse_go_mod(text) if text else None
+    return {"go": mod.go.value} if mod is not None and mod.go is not None else {}
 
 
 def _dockerfile_subject(ctx: DetectorContext, rel: str) -> str:

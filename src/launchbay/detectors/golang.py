@@ -18,7 +18,8 @@ from launchbay.models.profile import Fact
 NAME = "go"
 
 # Direct requirement (module path prefix) -> framework, role, priority of the framework fact.
-FRAMEWORKS: tuple[tuple[str, str, str, int], ...] = (
+# A scheduler is a role, not what a program is built on: cron libraries have framework None.
+FRAMEWORKS: tuple[tuple[str, str | None, str, int], ...] = (
     ("github.com/gin-gonic/gin", "gin", "http-server", 60),
     ("github.com/labstack/echo", "echo", "http-server", 60),
     ("github.com/gofiber/fiber", "fiber", "http-server", 60),
@@ -28,9 +29,10 @@ FRAMEWORKS: tuple[tuple[str, str, str, int], ...] = (
     ("github.com/go-telegram-bot-api/telegram-bot-api", "telegram-bot-api", "bot", 55),
     ("gopkg.in/telebot", "telebot", "bot", 55),
     ("gopkg.in/tucnak/telebot", "telebot", "bot", 55),
-    ("github.com/robfig/cron", "robfig/cron", "cron", 50),
-    ("github.com/go-co-op/gocron", "gocron", "cron", 50),
+    ("github.com/robfig/cron", None, "cron", 0),
+    ("github.com/go-co-op/gocron", None, "cron", 0),
 )
+HTTP_ROUTERS = frozenset({"gin", "echo", "fiber", "chi", "gorilla/mux"})  # net/http under them is no 2nd framework
 GETH = "github.com/ethereum/go-ethereum"
 MIGRATE = "github.com/golang-migrate/migrate"
 # Folders the go tool ignores, plus example programs that are not the module's own binaries.
@@ -40,6 +42,7 @@ HEALTH_WORDS = frozenset({
     "live", "livez", "liveness", "ping",
 })
 
+_LINE_COMMENT = re.compile(r"(?<!:)//")  # `http://` is not a comment
 _VERSION = re.compile(r"\d+(?:\.\d+){0,2}(?:(?:rc|beta)\d+)?")
 _PKG_MAIN = re.compile(r"^package\s+main\b", re.M)
 _IGNORE_TAG = re.compile(r"^//\s*(?:go:build|\+build)\s+ignore\b", re.M)
@@ -140,6 +143,12 @@ def _line_at(text: str, offset: int) -> tuple[int, str]:
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     return text.count("\n", 0, offset) + 1, text[start: end if end != -1 else len(text)]
+
+
+def _commented(hit: Match) -> bool:
+    """A match after `//` on its line (or on a `/* */`-style `*` line): an example, not code."""
+    before = hit.m.string[hit.m.string.rfind("\n", 0, hit.m.start()) + 1: hit.m.start()]
+    return _LINE_COMMENT.search(before) is not None or before.lstrip().startswith(("*", "/*"))
 
 
 def _port_of(addr: str) -> int | None:
@@ -262,11 +271,14 @@ class GoDetector:
         """Framework from direct requirements (or net/http, gRPC in code); role only for programs."""
         s, gm = m.subject, m.gomod_rel
         roles: set[str] = set()
+        frameworks: set[str] = set()
         for prefix, framework, role, prio in FRAMEWORKS:
             req = _requires(m.mod, prefix)
             if req is None:
                 continue
-            yield fact(NAME, s, "framework", framework, gm, req.line, req.text, priority=prio)
+            if framework is not None:
+                frameworks.add(framework)
+                yield fact(NAME, s, "framework", framework, gm, req.line, req.text, priority=prio)
             if has_main:
                 roles.add(role)
                 yield fact(NAME, s, "role", role, gm, req.line, req.text)
@@ -281,7 +293,8 @@ class GoDetector:
                 hit = next(_hits(ctx, rel, ctx.read(rel) or "", needles, pattern), None)
                 if hit is not None:
                     roles.add("http-server")
-                    yield fact(NAME, s, "framework", framework, rel, hit.line, hit.text, priority=40)
+                    if framework == "grpc" or not frameworks & HTTP_ROUTERS:
+                        yield fact(NAME, s, "framework", framework, rel, hit.line, hit.text, priority=40)
                     yield fact(NAME, s, "role", "http-server", rel, hit.line, hit.text)
                     break
         geth = _requires(m.mod, GETH)
@@ -316,7 +329,7 @@ class GoDetector:
                 continue
             for hit in _hits(ctx, rel, text, ("Listen", 'Run("', 'RunTLS("', 'Start("', 'StartTLS("'), _LISTEN):
                 port = _port_of(hit.group(1)) if ":" in hit.group(1) else None
-                if port and not _AUX_LISTENER.search(hit.text):
+                if port and not _AUX_LISTENER.search(hit.text) and not _commented(hit):
                     yield fact(NAME, s, "port", port, rel, hit.line, hit.text, priority=80)
             for server in _HTTP_SERVER.finditer(text) if "http.Server" in text else ():
                 block_end = text.find("}", server.end())
@@ -332,7 +345,7 @@ class GoDetector:
             for hit in _hits(ctx, rel, text, ("health", "ready", "live", "ping"), _ROUTE):
                 path = hit.group(1)
                 segs = [p for p in path.lower().split("/") if p]
-                if segs and segs[-1] in HEALTH_WORDS:
+                if segs and segs[-1] in HEALTH_WORDS and not _commented(hit):
                     yield fact(NAME, s, "health_endpoint", path, rel, hit.line, hit.text)
 
     def _env_ports(self, ctx: DetectorContext, m: Module, rel: str, text: str) -> Iterator[Fact]:

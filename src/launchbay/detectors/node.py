@@ -32,6 +32,7 @@ from launchbay.detectors.node_frameworks import (
 from launchbay.detectors.node_pkg import DETECTOR, PackageJson, ancestors, first_line, load_package
 from launchbay.detectors.node_pm2 import PM2_FILES, pm2_apps
 from launchbay.detectors.node_scripts import Hop, Resolved, ScriptResolver, port_flags
+from launchbay.detectors.node_serve import entry_files, fetch_health, is_tool_file, server_roles
 from launchbay.detectors.node_sources import (
     JS_SUFFIXES,
     Found,
@@ -45,6 +46,11 @@ from launchbay.models.profile import Fact, FactValue
 from launchbay.tree import ProjectTree
 
 START_SCRIPTS = ("start", "serve", "start:prod")
+# Without a start script, `start:<x>` and then `dev:<x>` scripts are the best clue to what runs:
+# fallback priorities (< 30), below a framework's own start (20) and `main` (25) for dev scripts,
+# which usually watch and reload. A server-sounding name wins among siblings.
+START_FALLBACK = (("start:", 28), ("dev:", 16))
+SERVER_WORDS = ("api", "server", "web", "http", "app", "service")
 SERVICE_ROLES = frozenset({"frontend", "http-server", "indexer", "bot", "worker", "cron"})
 EXPOSES = ("exports", "main", "module", "types", "typings")
 
@@ -66,10 +72,11 @@ class _Sink:
         for s in items:
             self.add(subject, s.kind, s.value, s.rel, s.line, s.text, s.priority, s.note)
 
-    def hops(self, subject: str, kind: str, resolved: Resolved, priority: int) -> None:
+    def hops(self, subject: str, kind: str, resolved: Resolved, priority: int, note: str | None = None) -> None:
         """The resolved command once per hop, each hop quoting its own line."""
         for hop in resolved.hops:
-            self.add(subject, kind, resolved.command, hop.rel, hop.line, hop.text, priority, hop.note)
+            hop_note = f"{note}; {hop.note}" if note else hop.note
+            self.add(subject, kind, resolved.command, hop.rel, hop.line, hop.text, priority, hop_note)
 
 
 class NodeDetector:
@@ -122,16 +129,40 @@ def _scan_package(tree: ProjectTree, pkg: PackageJson, files: list[str], sink: _
     sink.seen(subject, package_manager_facts(tree, pkg))
     sink.seen(subject, runtime_facts(tree, pkg))
 
+    resolver = ScriptResolver(tree, pkg)
+    starts = _starts(resolver)
     hits = framework_hits(tree, pkg, app_scripts=start_ish, library_like=library_like)
     roles = _framework_facts(tree, pkg, hits, runtime_files, sink)
+    entries = entry_files(pkg, resolver, (r.command for r, _, _ in starts), main=not library_like)
+    for found in server_roles(tree, runtime_files, entries):
+        sink.seen(subject, [found])
+        roles.add(str(found.value))
     _shape_roles(tree, pkg, roles, library_like, sink)
-    _commands(tree, pkg, hits, roles, sink)
+    _commands(pkg, hits, roles, resolver, starts, sink)
 
-    sink.seen(subject, scan_ports(tree, runtime_files))
+    sink.seen(subject, scan_ports(tree, [f for f in runtime_files if f in entries or not is_tool_file(f)]))
     http = "http-server" in roles
     sink.seen(subject, scan_health(tree, runtime_files, http_framework=http))
+    sink.seen(subject, fetch_health(tree, runtime_files, http_server=http))
     if any(h.rule.framework == "next" for h in hits):
         sink.seen(subject, next_routes(tree, pkg.folder, files))
+
+
+def _starts(resolver: ScriptResolver) -> list[tuple[Resolved, int, str | None]]:
+    """(resolved start command, priority, note): the start script, else the fallback scripts."""
+    scripts = resolver.scripts
+    for name in START_SCRIPTS:
+        if name in scripts:
+            start = resolver.script(name)
+            return [(start, 65, None)] if start else []
+    out: list[tuple[Resolved, int, str | None]] = []
+    for prefix, priority in START_FALLBACK:
+        for name in sorted(n for n in scripts if n.startswith(prefix) and len(n) > len(prefix)):
+            resolved = resolver.script(name)
+            if resolved is not None:
+                bonus = 1 if name[len(prefix):].lower() in SERVER_WORDS else 0
+                out.append((resolved, priority + bonus, f"no start script; {name} script"))
+    return out
 
 
 def _framework_facts(tree: ProjectTree, pkg: PackageJson, hits: list[Hit], files: list[str], sink: _Sink) -> set[str]:
@@ -177,10 +208,10 @@ def _shape_roles(tree: ProjectTree, pkg: PackageJson, roles: set[str], library_l
             sink.add(subject, "role", "cli", pkg.rel, where[0], where[1])
 
 
-def _commands(tree: ProjectTree, pkg: PackageJson, hits: list[Hit], roles: set[str], sink: _Sink) -> None:
+def _commands(pkg: PackageJson, hits: list[Hit], roles: set[str], resolver: ScriptResolver,
+              starts: list[tuple[Resolved, int, str | None]], sink: _Sink) -> None:
     """build/test/start commands, resolved through script chains and launcher files."""
     subject, scripts = pkg.folder, pkg.scripts
-    resolver = ScriptResolver(tree, pkg)
     build = resolver.script("build")
     if build:
         sink.hops(subject, "build_command", build, 65)
@@ -188,11 +219,10 @@ def _commands(tree: ProjectTree, pkg: PackageJson, hits: list[Hit], roles: set[s
         test = resolver.script("test")
         if test:
             sink.hops(subject, "test_command", test, 65)
-    for name in START_SCRIPTS:
-        start = resolver.script(name)
-        if start:
-            sink.hops(subject, "start_command", start, 65)
-            _flag_ports(subject, start.hops, 75, sink)
+    for start, priority, note in starts:
+        sink.hops(subject, "start_command", start, priority, note)
+        _flag_ports(subject, start.hops, 75 if priority >= 30 else priority, sink)
+        if priority >= 30:
             return
     for hit in hits:
         default = DEFAULT_STARTS.get(hit.rule.framework or "")

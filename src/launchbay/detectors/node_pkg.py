@@ -180,3 +180,25 @@ def line_at(text: str, pos: int) -> tuple[int, str]:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     return text.count("\n", 0, pos) + 1, text[start: end if end != -1 else len(text)]
+
+
+_LINE_COMMENT = re.compile(r"(?<![:\\/])//")
+
+
+def in_comment(text: str, pos: int) -> bool:
+    """Whether offset `pos` of a JS/TS file sits in a comment (`//`, a `/* */` block or a JSDoc `*` line).
+
+    Why: examples in doc comments (`Bun.serve({ port: 5174 })`) are not what the code does.
+    A `//` right after `:` is a URL (`http://`), not a comment; a `/*` only opens a block when
+    it starts a line or follows a space, so glob strings like "src/**/*.ts" do not count.
+    """
+    start = text.rfind("\n", 0, pos) + 1
+    prefix = text[start:pos]
+    head = prefix.lstrip()
+    jsdoc = head.startswith("*") and not head.startswith("*/")
+    if jsdoc or head.startswith(("//", "/*", "#!")) or _LINE_COMMENT.search(prefix):
+        return True
+    opened = text.rfind("/*", 0, pos)
+    while opened > 0 and not text[opened - 1].isspace():
+        opened = text.rfind("/*", 0, opened)
+    return opened != -1 and text.rfind("*/", 0, pos) < opened

@@ -30,6 +30,7 @@ RUNNER_VALUE_FLAGS = frozenset({
     "--env-file", "--tsconfig", "-P", "--project",
 })
 SOURCE_EXTS = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", "/index.js", "/index.ts")
+BUILD_DIRS = frozenset({"dist", "build", "out", "lib"})
 
 # child_process / execa calls whose first argument names what runs.
 CALL = re.compile(
@@ -166,26 +167,21 @@ class ScriptResolver:
         return spawned, Hop(rel, line, line_text, f"launcher {rel} starts it", spawned)
 
     def _runner_file(self, command: str) -> str | None:
-        if is_compound(command):
+        arg = runner_arg(command)
+        return self._existing(arg) if arg else None
+
+    def entry_file(self, command: str) -> str | None:
+        """The source file `command` runs (`node dist/main.js` → src/main.ts when dist is not built)."""
+        arg = runner_arg(command)
+        if not arg:
             return None
-        toks = tokens(command)
-        if not toks:
-            return None
-        toks = strip_env_prefix(toks)
-        if not toks or toks[0] not in RUNNERS:
-            return None
-        args = toks[1:]
-        if toks[0] == "bun" and args[:1] == ["run"]:
-            args = args[1:]
-        skip_next = False
-        for tok in args:
-            if skip_next:
-                skip_next = False
-            elif tok.startswith("-"):
-                skip_next = tok in RUNNER_VALUE_FLAGS
-            else:
-                return self._existing(tok)
-        return None
+        found = self._existing(arg)
+        if found is None:
+            parts = posixpath.normpath(arg).split("/")
+            if len(parts) > 1 and parts[0] in BUILD_DIRS:
+                stem = posixpath.splitext("/".join(parts[1:]))[0]
+                found = self._existing("src/" + stem) or self._existing(stem)
+        return found
 
     def _existing(self, path: str) -> str | None:
         if path in {".", "./"}:  # `node .` runs the package's main
@@ -197,6 +193,32 @@ class ScriptResolver:
             if self.tree.exists(base + ext):
                 return base + ext
         return None
+
+
+def runner_arg(command: str) -> str | None:
+    """The file argument of `node x.js` / `tsx watch src/x.ts` / `bun run src/x.ts` (None otherwise)."""
+    if is_compound(command):
+        return None
+    toks = tokens(command)
+    if not toks:
+        return None
+    toks = strip_env_prefix(toks)
+    if not toks or toks[0] not in RUNNERS:
+        return None
+    args = toks[1:]
+    if toks[0] == "bun" and args[:1] == ["run"]:
+        args = args[1:]
+    if toks[0] == "tsx" and args[:1] == ["watch"]:
+        args = args[1:]
+    skip_next = False
+    for tok in args:
+        if skip_next:
+            skip_next = False
+        elif tok.startswith("-"):
+            skip_next = tok in RUNNER_VALUE_FLAGS
+        else:
+            return tok
+    return None
 
 
 def strip_env_prefix(toks: list[str]) -> list[str]:

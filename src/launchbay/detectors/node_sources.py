@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from launchbay.detectors.node_pkg import line_at
+from launchbay.detectors.node_pkg import in_comment, line_at
 from launchbay.tree import ProjectTree
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
@@ -32,11 +32,16 @@ _PORT_CONST = re.compile(
 )
 _LISTEN_NUM = re.compile(r"\.listen\(\s*['\"]?(\d{1,5})\b")
 _LISTEN_IDENT = re.compile(r"\.listen\(\s*([A-Za-z_$][\w$]*)\s*[,)]")
-_LISTEN_OBJ = re.compile(r"(?:\.listen|(?<![\w$])serve)\(\s*\{([^{}]{0,400})\}")
+# The object's text up to its first nested brace: `Bun.serve({ port, async fetch(req) { ... } })`.
+_LISTEN_OBJ = re.compile(r"(?:\.listen|(?<![\w$])serve)\(\s*\{([^{}]{0,400})[{}]")
 _OBJ_PORT_NUM = re.compile(r"\bport\s*:\s*['\"]?(\d{1,5})\b")
 _OBJ_PORT_IDENT = re.compile(r"\bport\s*:\s*([A-Za-z_$][\w$]*)\s*(?:[,}]|$)")
 _OBJ_PORT_SHORT = re.compile(r"(?:^|[{,])\s*port\s*(?:,|$)")
 _FALLBACK_IN_EXPR = re.compile(r"(?:\?\?|\|\|)\s*['\"]?(\d{1,5})\b")
+# `?? DEFAULT_PORT)` closing the expression: the default is another constant of the file.
+_FALLBACK_IDENT = re.compile(r"(?:\?\?|\|\|)\s*([A-Za-z_$][\w$]*)\s*\)*\s*;?\s*$")
+# A declaration continues on the next line when its line ends with an operator or an open paren.
+_CONTINUES = ("=", "??", "||", "(", ",", "?", ":")
 _LITERAL_EXPR = re.compile(r"^\s*['\"]?(\d{1,5})['\"]?\s*$")
 
 FALLBACK_NOTE = "fallback when PORT is unset"
@@ -47,6 +52,10 @@ HTTP_IMPORTS = ("express", "fastify", "hono", "koa", "@nestjs", "polka", "restif
 # Anchored on the literal `.get(` & co so the regex engine can skip ahead; the receiver is read after.
 _ROUTE = re.compile(
     r"\.(get|head|all|use|route)\s*(?:<[^()\n]{0,200}?>\s*)?\(\s*(['\"`])(/[^'\"`\s]{0,200})\2(\s*,)?"
+)
+# Builder-style routers: `route.get("/health").meta({...}).handle(...)` / `.static(Response.json(...))`.
+_CHAINED_HANDLER = re.compile(
+    r"\s*\)\s*(?:\.\w+\((?:[^()]|\([^()]{0,100}\)){0,200}\)\s*){0,3}\.(?:handle|handler|static|respond)\s*\("
 )
 _RECEIVER = re.compile(r"([\w$]+)\s*$")
 _CLIENTS = frozenset({"axios", "supertest", "request", "got", "ky", "http", "https", "fetch", "superagent", "$http"})
@@ -139,24 +148,50 @@ def _listen_objects(rel: str, text: str) -> Iterator[Found]:
 
 def _port(rel: str, text: str, digits: str, pos: int, note: str | None) -> Iterator[Found]:
     value = int(digits)
-    if 0 < value < 65536:
+    if 0 < value < 65536 and not in_comment(text, pos):
         line, line_text = line_at(text, pos)
         yield Found("port", value, rel, line, line_text, 80, note)
 
 
-def _resolve_ident(rel: str, text: str, name: str) -> Iterator[Found]:
-    """`listen(port)` → the number in `const port = Number(process.env.PORT ?? 8080)` (same file)."""
+def _resolve_ident(rel: str, text: str, name: str, depth: int = 0) -> Iterator[Found]:
+    """`listen(port)` → the number in `const port = Number(process.env.PORT ?? 8080)` (same file).
+
+    A fallback that is itself a constant (`?? DEFAULT_PORT`) is followed one more step.
+    """
     decl = re.compile(
-        r"(?<![\w$.])(?:const|let|var)\s+" + re.escape(name) + r"\s*(?::[^=\n]{0,40})?=\s*([^\n;]{0,200})"
+        r"(?<![\w$.])(?:const|let|var)\s+" + re.escape(name) + r"\s*(?::[^=\n]{0,40})?=[ \t]*"
     )
-    m = decl.search(text)
+    m = next((d for d in decl.finditer(text) if not in_comment(text, d.start())), None)
     if m is None:
         return
-    expr = m.group(1)
-    num = _LITERAL_EXPR.match(expr) or _FALLBACK_IN_EXPR.search(expr)
+    expr, start = _expression(text, m.end())
+    literal = _LITERAL_EXPR.match(expr)
+    num = literal or _FALLBACK_IN_EXPR.search(expr)
     if num:
-        note = None if _LITERAL_EXPR.match(expr) else FALLBACK_NOTE
-        yield from _port(rel, text, num.group(1), m.start(1) + num.start(1), note)
+        note = None if literal else FALLBACK_NOTE
+        yield from _port(rel, text, num.group(1), start + num.start(1), note)
+        return
+    ident = _FALLBACK_IDENT.search(expr)
+    if ident and depth < 1 and ident.group(1) != name:
+        for found in _resolve_ident(rel, text, ident.group(1), depth + 1):
+            yield Found(found.kind, found.value, found.rel, found.line, found.text, found.priority, FALLBACK_NOTE)
+
+
+def _expression(text: str, pos: int) -> tuple[str, int]:
+    """The initialiser starting at `pos`: to the end of its line, or over up to 3 more lines while
+    a line ends mid-expression (`const port =\n  args.port ??\n  Number(...)`). Stops at `;`."""
+    out: list[str] = []
+    start, end = pos, pos
+    for _ in range(4):
+        end = text.find("\n", start)
+        line = text[start: end if end != -1 else len(text)]
+        cut = line.find(";")
+        out.append(line[:cut] if cut != -1 else line)
+        tail = out[-1].rstrip()
+        if cut != -1 or end == -1 or (tail and not tail.endswith(_CONTINUES)):
+            break
+        start = end + 1
+    return "\n".join(out)[:400], pos
 
 
 def scan_health(tree: ProjectTree, files: Iterable[str], *, http_framework: bool) -> Iterator[Found]:
@@ -176,8 +211,9 @@ def scan_health(tree: ProjectTree, files: Iterable[str], *, http_framework: bool
 def _route_calls(rel: str, text: str) -> Iterator[Found]:
     for m in _ROUTE.finditer(text):
         method, path = m.group(1), m.group(3)
-        if (method != "route" and not m.group(4)) or not is_health_path(path):
-            continue  # a route registration passes a handler after the path
+        handler = method == "route" or m.group(4) or _CHAINED_HANDLER.match(text, m.end())
+        if not handler or not is_health_path(path) or in_comment(text, m.start()):
+            continue  # a route registration passes a handler after the path (or chains one)
         receiver = _RECEIVER.search(text, max(0, m.start() - 64), m.start())
         if receiver is not None and receiver.group(1) in _CLIENTS:
             continue
@@ -185,7 +221,7 @@ def _route_calls(rel: str, text: str) -> Iterator[Found]:
         yield Found("health_endpoint", clean_path(path), rel, line, line_text)
     if "method" in text:
         for m in _URL_KEY.finditer(text):
-            if is_health_path(m.group(2)):
+            if is_health_path(m.group(2)) and not in_comment(text, m.start()):
                 line, line_text = line_at(text, m.start())
                 yield Found("health_endpoint", clean_path(m.group(2)), rel, line, line_text)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from launchbay.detectors.base import DetectorContext
-from launchbay.detectors.python_common import Loc, first_line, hits, in_comp, make, module_of
+from launchbay.detectors.python_common import Hit, Loc, first_line, hits, in_comp, make, module_of
 from launchbay.models.profile import Fact
 
 _PORT_KW = re.compile(r"\bport\s*=\s*")
@@ -48,6 +48,10 @@ HEALTH_STRONG = re.compile(r"^_?(?:health|healthz|healthcheck|health[-_]check|re
                            r"|liveness|alive|heartbeat)$")
 HEALTH_WEAK = {"ping", "status"}
 _HEALTH_HINTS = ("health", "ready", "readi", "live", "ping", "status", "heartbeat")
+_HEALTH_TAG = re.compile(r"""\btags\s*=\s*\[[^\]\n]{0,200}["'](?i:health(?:check)?|probes?)["']""")
+_PROBE_DEF = re.compile(
+    r"^[ \t]*(?:async[ \t]+)?def[ \t]+(_?(?:health|healthz|health_?check|healthcheck|readiness|readyz|ready"
+    r"|liveness|livez|alive|heartbeat))[ \t]*\(")
 _APP_HINTS = {"fastapi": "FastAPI(", "starlette": "Starlette(", "flask": "Flask(", "litestar": "Litestar(",
               "sanic": "Sanic(", "quart": "Quart(", "celery": "Celery("}
 _CRON_HINTS = ("cron_jobs", "beat_schedule", "BEAT_SCHEDULE", "periodic_task")
@@ -140,6 +144,8 @@ def scan_sources(ctx: DetectorContext, comp: str, py_files: list[str], py_set: f
 def _ports(comp: str, rel: str, text: str, scan: CodeScan, wanted: set[str]) -> None:
     """`port=` keyword arguments of server run calls (uvicorn.run, app.run, web.run_app...)."""
     for m in hits(text, ("port=", "port ="), _PORT_KW):
+        if "#" in m.text[: m.m.start()]:
+            continue  # commented out (`# uvicorn.run(app, port=9000)`) or an example in a comment
         call = _enclosing_call(text, m.start)
         if call is None:
             continue
@@ -195,6 +201,8 @@ def _enclosing_call(text: str, pos: int, limit: int = 600) -> str | None:
 
 
 def _health(comp: str, rel: str, text: str, scan: CodeScan) -> None:
+    """Health routes: a health-like path (with its router's prefix), or any route tagged "Health"
+    or served by a function named like a probe (`@app.get("/") async def health_check()`)."""
     prefixes: dict[str, str] = {}
     if "prefix" in text:
         for router in hits(text, ("Router(", "Blueprint("), _ROUTER):
@@ -203,13 +211,58 @@ def _health(comp: str, rel: str, text: str, scan: CodeScan) -> None:
             p = _PREFIX.search(args)
             if p:
                 prefixes[router.group(1)] = p.group(1).rstrip("/")
-    for m in hits(text, _HEALTH_HINTS, _ROUTE):
-        path = health_path(m.group(2))
-        if path is None:
-            continue
-        owner = m.group(1).split(".")[0] if m.group(1) else ""
-        full = prefixes.get(owner, "") + path
-        scan.facts.append(make(comp, "health_endpoint", full, Loc(rel, m.line, m.text)))
+    health_routers = [f"@{name}." for name, prefix in prefixes.items() if health_path(prefix)]
+    anchors = (*_HEALTH_HINTS, "Health", *health_routers)
+    seen: set[int] = set()
+    for m in hits(text, anchors, _ROUTE):
+        _health_route(comp, rel, text, m, prefixes, scan, seen)
+    for d in hits(text, ("def ",), _PROBE_DEF):
+        for m in _decorators_above(text, d.offset):
+            _health_route(comp, rel, text, m, prefixes, scan, seen, probe=d.group(1))
+
+
+def _health_route(comp: str, rel: str, text: str, m: Hit, prefixes: dict[str, str], scan: CodeScan,
+                  seen: set[int], probe: str | None = None) -> None:
+    if m.line in seen or m.text.lstrip().startswith("#"):
+        return
+    owner = m.group(1).split(".")[0] if m.group(1) else ""
+    prefix = prefixes.get(owner, "")
+    raw = m.group(2).strip()
+    full = (prefix + "/" + raw.lstrip("/")).rstrip("/") or "/"
+    found = health_path(raw)
+    path = prefix + found if found is not None else (health_path(full) if prefix else None)
+    note = None
+    if path is None and raw.startswith("/") and not any(c in raw for c in "{}<>()*:[]\\ "):
+        if _HEALTH_TAG.search(m.text):
+            path, note = full or "/", "route tagged Health"
+        elif probe is not None:
+            path, note = full or "/", f"served by {probe}()"
+    if path is None:
+        return
+    seen.add(m.line)
+    if prefix:
+        note = "; ".join(n for n in (note, f"{owner} prefix {prefix}") if n)
+    scan.facts.append(make(comp, "health_endpoint", path, Loc(rel, m.line, m.text), note=note))
+
+
+def _decorators_above(text: str, offset: int) -> list[Hit]:
+    """Route decorators stacked right above the `def` that starts at `offset`."""
+    out: list[Hit] = []
+    end = offset - 1
+    line = text.count("\n", 0, offset) + 1
+    for _ in range(6):
+        if end <= 0:
+            break
+        start = text.rfind("\n", 0, end) + 1
+        body = text[start:end]
+        line -= 1
+        if not body.lstrip().startswith("@"):
+            break
+        m = _ROUTE.search(body)
+        if m is not None:
+            out.append(Hit(m, line, body, start))
+        end = start - 1
+    return out
 
 
 def health_path(raw: str) -> str | None:
