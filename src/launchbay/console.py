@@ -23,7 +23,7 @@ _err = Console(stderr=True, highlight=False)
 
 SHOWN_FIELDS = ("language", "runtime_version", "framework", "package_manager", "build_command",
                 "start_command", "port", "test_command")
-SHOWN_LISTS = ("health_endpoint", "migration_tool", "migration_command", "ecosystem", "chain", "chain_id",
+SHOWN_LISTS = ("health_endpoint", "extra_port", "migration_tool", "migration_command", "ecosystem", "chain", "chain_id",
                "rpc_env", "web3_library", "contract_toolchain", "indexer")
 
 

@@ -13,6 +13,8 @@ multi-valued per component:
     role            frontend | http-server | worker | indexer | cron | bot | contracts |
                     library | research | cli | workspace
     health_endpoint "/health" ...
+    extra_port      further ports an image / compose service / container exposes besides the first
+                    (metrics, websocket); never conflict-checked
     env_read        variable name the code reads (detail "default" when it has a fallback)
     env_documented  variable name listed in .env.example & co
     backing_service postgres | mysql | sqlite | redis | mongodb | rabbitmq | kafka | nats | s3 | ipfs
