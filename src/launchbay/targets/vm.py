@@ -83,11 +83,12 @@ class VmTarget:
         rpo = ctx.answer("backup.rpo_minutes")
         cadence = "weekly" if rpo is not None and int(rpo) >= 7 * 1440 else "daily"
         if parts.stores and isinstance(backups, dict) and backups.get(cadence) is not None:
+            # Priced as a fraction of the server (the provider's rule): quantity = percentage / 100.
             pct = Decimal(str(backups[cadence])) / 100
-            backup_price = Price(plan_price.value * pct, f"vps/{provider}/backups_pct_of_droplet.{cadence}",
-                                 str(backups.get("source", "")), str(backups.get("as_of", "undated")))
-            lines.add("backup", f"provider {cadence} disk backups ({backups[cadence]}% of the server)", Decimal(1),
-                      "server-month", backup_price)
+            lines.add("backup", f"provider {cadence} disk backups ({backups[cadence]}% of the server)", pct,
+                      "server-month", plan_price)
+            ctx.assume(f"{provider} {cadence} backups cost {backups[cadence]}% of the server "
+                       f"({backups.get('source', '')}, {backups.get('as_of', 'undated')})")
         included_gb = Decimal(str(spec.get("included_transfer_tb", 0))) * 1000
         overage = egress_gb(ctx, env) - included_gb
         transfer = (table["providers"][provider] or {}).get("transfer_overage_gib")
