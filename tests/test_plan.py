@@ -189,3 +189,21 @@ def test_cli_plan_json_and_missing_answers(tmp_path: Path, capsys: pytest.Captur
     with pytest.raises(SystemExit) as exc:
         main(["plan", str(tmp_path)])
     assert exc.value.code == 1 and "launchbay interview" in capsys.readouterr().err
+
+
+def test_own_nodes_are_sized_from_sourced_figures_or_refused_honestly() -> None:
+    base = load_answers(ROOT / "examples" / "evm-dapp" / "launchbay.yaml")
+    chain = base.answers.blockchain.model_copy(update={"node_strategy": "own-nodes", "chains": ("ethereum",)})
+    doc = base.model_copy(update={"answers": base.answers.model_copy(update={"blockchain": chain})})
+    d = build_design(profile("evm-dapp"), doc)
+    assert d.platform == "containers"  # a team of 2 (team.size) runs no cluster: nodes get their own hosts
+    layers = {(n.client, n.layer) for n in d.chain_nodes}
+    assert layers == {("nethermind", "execution"), ("nimbus", "consensus")}  # the sourced defaults
+    nethermind = next(n for n in d.chain_nodes if n.client == "nethermind")
+    assert nethermind.disk_gb == 1815 and nethermind.instance_type  # 1210 GB sourced × 1.5 headroom
+    production = next(c for c in d.costs if c.environment == "production")
+    assert any(line.category == "chain" and "nethermind disk 1815 GB" in line.item for line in production.lines)
+    solana = doc.model_copy(update={"answers": doc.answers.model_copy(update={"blockchain": chain.model_copy(
+        update={"chains": ("solana-mainnet",)})})})
+    decision = next(x for x in build_design(profile("evm-dapp"), solana).decisions if x.key == "chain.access")
+    assert "no priced instance has it" in decision.reason  # 512 GB RAM: dedicated hardware, not invented

@@ -10,10 +10,12 @@ from launchbay.answersfile import AnswersDocument
 from launchbay.errors import LaunchbayError
 from launchbay.models.design import (
     BudgetCheck,
+    ChainNode,
     DataStore,
     Decision,
     Design,
     EnvironmentCost,
+    OptionCost,
     Provenance,
     ServicePlan,
     StoreSize,
@@ -23,6 +25,7 @@ from launchbay.models.profile import Component, ProjectProfile
 from launchbay.planning.backup import plan_backup
 from launchbay.planning.context import PlanContext
 from launchbay.planning.decide import choose_platform, frontend_target
+from launchbay.planning.nodes import node_lines, plan_nodes, wants_own_nodes
 from launchbay.planning.savings import savings_options
 from launchbay.planning.sizing import database_size, needed_connections, service_size, smallest
 from launchbay.targets import PLATFORMS, TARGETS
@@ -48,7 +51,10 @@ def build_design(profile: ProjectProfile, doc: AnswersDocument, *,
                      for s, c in zip(services, profile.services, strict=True))
     parts = _parts(ctx, platform, services)
     costs = _costs(ctx, platform, parts, services)
+    chain_nodes, chain_decision, costs = _chain_access(ctx, costs)
     decisions = [platform_decision, *_store_decisions(ctx, parts, platform), *_frontend_decisions(ctx, services)]
+    if chain_decision is not None:
+        decisions.append(chain_decision)
     backup = plan_backup(ctx, parts.stores, platform)
     budget = _budget(ctx, costs)
     design = Design(
@@ -60,7 +66,7 @@ def build_design(profile: ProjectProfile, doc: AnswersDocument, *,
         services=services,
         non_services=tuple((c.path, _non_service_target(c)) for c in profile.components if not c.is_service),
         data_stores=parts.stores,
-        chain_nodes=(),
+        chain_nodes=chain_nodes,
         network=_network(ctx, platform),
         security=_security(ctx),
         cicd=_cicd(ctx),
@@ -180,6 +186,45 @@ def _costs(ctx: PlanContext, platform: str, parts: Parts,
             lines += TARGETS["static"].cost(ctx, env, Parts(services=statics, stores=()))
         out.append(EnvironmentCost(environment=env, lines=tuple(lines)))
     return tuple(out)
+
+
+def _chain_access(ctx: PlanContext, costs: tuple[EnvironmentCost, ...]) -> tuple[
+        tuple[ChainNode, ...], Decision | None, tuple[EnvironmentCost, ...]]:
+    """Third-party RPC or own nodes: own nodes are sized and priced either way, so the choice shows
+    what it would cost; they join the production bill only when the answers ask for them."""
+    chains = ctx.answer("blockchain.chains")
+    if not chains:
+        return (), None, costs
+    own = wants_own_nodes(ctx)
+    kept = list(ctx.assumptions)
+    planned, notes = plan_nodes(ctx)
+    sized, lines, more = node_lines(ctx, planned) if planned and ctx.cloud == "aws" else (planned, [], [])
+    notes += more
+    if not own:
+        ctx.assumptions[:] = kept
+    own_cost = {"production": sum((line.monthly_usd for line in lines), Decimal(0))} if lines else {}
+    providers = ", ".join(ctx.answer("blockchain.rpc_providers") or ()) or "a provider"
+    options = (
+        OptionCost(option="third-party RPC", monthly_usd={}, pros=("no nodes to sync, patch or resize",),
+                   cons=(f"{providers}'s plan is not in the price tables: not priced here", "rate limits and "
+                         "provider outages become yours"), fits="apps that read and send transactions"),
+        OptionCost(option="own nodes", monthly_usd=own_cost,
+                   pros=("no rate limits; data stays in your network",),
+                   cons=("days to sync; disks grow every month; needs client upgrades", *notes),
+                   fits="indexing heavy history, validators, latency-critical trading"),
+    )
+    provenance = [ctx.prov("blockchain.chains")]
+    if ctx.answer("blockchain.node_strategy") is not None:
+        provenance.append(ctx.prov("blockchain.node_strategy"))
+    reason = ("; ".join(notes) if notes else "sized from sourced client figures") if own else \
+        f"node_strategy={ctx.answer('blockchain.node_strategy') or 'open'}: the app talks to {providers}"
+    decision = Decision(key="chain.access", title="chain access", chosen="own nodes" if own else "third-party RPC",
+                        reason=reason, options=options, provenance=tuple(provenance))
+    if not own:
+        return (), decision, costs
+    updated = tuple(c.model_copy(update={"lines": (*c.lines, *lines)}) if c.environment == "production" else c
+                    for c in costs)
+    return sized, decision, updated
 
 
 def _budget(ctx: PlanContext, costs: tuple[EnvironmentCost, ...]) -> BudgetCheck:
