@@ -246,16 +246,39 @@ def _store_decisions(ctx: PlanContext, parts: Parts, platform: str) -> list[Deci
             continue
         where = f"{prod.instance_class}" if prod.instance_class else "a container on the VM"
         provenance = [Provenance(kind="rule", ref=f"platform={platform}")]
-        if prod.multi_az:
+        if ctx.answer("scale.uptime_target") is not None and store.role == "database":
             provenance.append(ctx.prov("scale.uptime_target"))
+        options: tuple[OptionCost, ...] = ()
+        if prod.instance_class and store.role == "database":
+            options = tuple(_db_option(ctx, store, prod, multi) for multi in (False, True))
         decisions.append(Decision(
             key=f"data.{store.name}", title=f"{store.name} for {', '.join(store.used_by)}",
             chosen=where + (" Multi-AZ" if prod.multi_az else ""),
             reason=(f"{prod.needed_connections} connections needed (pools × replicas), class allows "
-                    f"{prod.max_connections}" if prod.needed_connections else f"runs beside the app on {platform}"),
-            options=(), provenance=tuple(provenance),
+                    f"{prod.max_connections}; " + ("Multi-AZ: uptime ≥ 99.9% needs a standby in a second zone"
+                                                    if prod.multi_az else "single-AZ: the uptime target allows a "
+                                                    "restore from backup")
+                    if prod.needed_connections else f"runs beside the app on {platform}"),
+            options=options, provenance=tuple(provenance),
         ))
     return decisions
+
+
+def _db_option(ctx: PlanContext, store: DataStore, prod: StoreSize, multi: bool) -> OptionCost:
+    """The production database priced single-AZ or Multi-AZ, from the same lines the bill uses."""
+    from launchbay.planning.costing import Lines, aws_store_lines
+
+    lines = Lines(ctx, "production")
+    variant = store.model_copy(update={"sizes": {"production": prod.model_copy(update={"multi_az": multi})}})
+    aws_store_lines(lines, (variant,))
+    total = sum((line.monthly_usd for line in lines.lines), Decimal(0))
+    if multi:
+        return OptionCost(option=f"{prod.instance_class} Multi-AZ", monthly_usd={"production": total},
+                          pros=("automatic failover to a standby in another zone (about a minute)",),
+                          cons=("twice the instance and storage cost",), fits="uptime targets of 99.9% and above")
+    return OptionCost(option=f"{prod.instance_class} single-AZ", monthly_usd={"production": total},
+                      pros=("half the cost",), cons=("a zone outage means a restore from backup (tens of minutes)",),
+                      fits="uptime targets below 99.9%, staging")
 
 
 def _frontend_decisions(ctx: PlanContext, services: tuple[ServicePlan, ...]) -> list[Decision]:
