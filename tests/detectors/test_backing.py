@@ -440,3 +440,119 @@ def test_push_style_commands_and_sequelize_migrations_folder(tree_at) -> None:
     }
     seq = facts_of(facts, "migration_tool", "s")[0]
     assert seq.value == "sequelize" and seq.evidence.line == 3
+
+
+# ------------------------------------------------------------------ trial-repo patterns
+def test_envio_indexer_needs_postgres(tree_at) -> None:
+    root = tree_at({
+        "package.json": _pkg({"envio": "3.0.0"}, scripts={"start": "envio start"}),
+        "src/handlers.ts": 'const db = process.env.DATABASE_URL;\nif (db) { console.log("custom db", db) }\n',
+    })
+    facts = _run(root)
+    (pg,) = facts_of(facts, "backing_service", ".")
+    assert (pg.value, pg.detail) == ("postgres", None)
+    assert pg.evidence.quote == '"envio": "3.0.0"' and pg.evidence.line == 7
+    assert pg.evidence.note == "envio runs on Postgres (and Hasura)"
+
+
+AUTH_POOL_TS = """import { Pool } from "pg";
+
+let pool: Pool | null = null;
+
+export function getPool(): Pool | null {
+  if (pool) return pool;
+  const url = process.env.MAIN_DATABASE_URL;
+  if (!url) {
+    console.warn(
+      "MAIN_DATABASE_URL not set; lookups will return the fallback",
+    );
+    return null;
+  }
+  pool = new Pool({ connectionString: url });
+  return pool;
+}
+"""
+
+EVENTS_TS = """import { connect } from "nats";
+
+export async function boot(cfg: { brokerUrl?: string; natsUrl?: string }) {
+  const servers = cfg.natsUrl?.trim();
+  if (servers) {
+    const nc = await connect({ servers });
+    return nc;
+  }
+  return null;
+}
+"""
+
+KAFKA_TS = """import { Kafka } from "kafkajs";
+
+const brokers = process.env.KAFKA_BROKERS ?? "localhost:9092";
+export const kafka = brokers ? new Kafka({ brokers: [brokers] }) : null;
+"""
+
+
+def test_setting_copied_into_a_variable_is_followed_into_its_guard(tree_at) -> None:
+    root = tree_at({
+        "package.json": _pkg({"pg": "^8", "nats": "^2", "kafkajs": "^2"}),
+        "src/auth/pool.ts": AUTH_POOL_TS,
+        "src/events.ts": EVENTS_TS,
+        "src/kafka.ts": KAFKA_TS,
+    })
+    facts = _run(root)
+    # A variable with a fallback value always holds something: kafka stays required.
+    assert _services(facts, ".") == {"postgres": {"optional"}, "nats": {"optional"}, "kafka": {None}}
+    guards = {(f.value, f.evidence.file, f.evidence.line) for f in facts if f.evidence.file != "package.json"}
+    assert guards == {("postgres", "src/auth/pool.ts", 8), ("nats", "src/events.ts", 5)}
+
+
+def test_custom_migration_script_gives_the_command_only(tree_at) -> None:
+    root = tree_at({
+        "api/package.json": _pkg({"postgres": "^3"}, scripts={
+            "migrate": "bun scripts/migrate.ts up", "migrate:down": "bun scripts/migrate.ts down"}),
+        "svc/package.json": _pkg({"pg": "^8"}, scripts={
+            "release": "npm run db:migrate", "db:migrate": "pnpm run migrations", "migrations": "node db/run.js"}),
+        "dev/package.json": _pkg({"pg": "^8"}, scripts={"migrate": "prisma migrate dev"}),
+        "known/package.json": _pkg({"knex": "3", "pg": "8"}, scripts={"migrate": "knex migrate:latest"}),
+        "known/knexfile.js": "module.exports = {\n  client: 'pg',\n  migrations: { directory: './m' },\n};\n",
+    })
+    facts = _run(root)
+    cmds = {(f.subject, f.value, f.detail) for f in facts_of(facts, "migration_command")}
+    assert cmds == {
+        ("api", "bun scripts/migrate.ts up", "package.json script migrate"),
+        ("svc", "node db/run.js", "package.json script migrations"),
+        ("svc", "node db/run.js", "package.json script db:migrate"),
+        ("known", "knex migrate:latest", "package.json script migrate"),
+    }
+    api = facts_of(facts, "migration_command", "api")[0]
+    assert api.evidence.quote == '"migrate": "bun scripts/migrate.ts up",'
+    # No tool name for a home-made runner ("custom" is not a migration_tool value).
+    assert {f.subject for f in facts_of(facts, "migration_tool")} == {"known"}
+
+
+SQLITE_STORE_TS = 'import { Database } from "bun:sqlite"\n\nexport const open = (p: string) => new Database(p)\n'
+
+
+def test_sqlite_in_vendored_code_is_not_the_projects_own(tree_at) -> None:
+    root = tree_at({
+        "a/package.json": _pkg({"zod": "3"}),
+        "a/tsconfig.json": ('{\n  // vendored framework\n  "compilerOptions": {\n    "paths": {\n'
+                            '      "@fw/*": ["./src/fw/*", "./src/fw/*/index.ts"],\n    },\n  },\n'
+                            '  "exclude": ["node_modules", "src/fw/**"]\n}\n'),
+        "a/src/fw/session/sqlite.ts": SQLITE_STORE_TS,
+        "a/src/fw/core/index.ts": 'export * from "../session/index.ts"\n',
+        "a/src/app.ts": 'import { app } from "@fw/core"\n',
+        "b/package.json": _pkg({"zod": "3"}),
+        "b/src/lib/kit/LICENSE": "MIT License\n",
+        "b/src/lib/kit/store/sqlite.ts": SQLITE_STORE_TS,
+        "c/package.json": _pkg({"zod": "3"}),
+        "c/kit/LICENSE.md": "MIT License\n",
+        "c/kit/store/sqlite.ts": SQLITE_STORE_TS,
+        "c/src/main.ts": 'import { open } from "../kit/store/sqlite.ts"\nopen(process.env.DB_FILE)\n',
+        "d/package.json": _pkg({"zod": "3"}),
+        "d/src/db.ts": SQLITE_STORE_TS,
+    })
+    facts = _run(root)
+    sqlite = {f.subject: (f.evidence.file, f.evidence.line) for f in facts_of(facts, "backing_service")}
+    # c's own code imports the vendored store, so SQLite counts there; d opens it itself.
+    assert sqlite == {"c": ("c/kit/store/sqlite.ts", 1), "d": ("d/src/db.ts", 1)}

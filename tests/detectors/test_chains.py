@@ -463,3 +463,110 @@ def test_makefile_and_shell_deploy_flags(tree_at) -> None:  # type: ignore[no-un
     assert values_of(facts, "rpc_env") == {"BASE_RPC_URL", "SEPOLIA_RPC_URL", "NODE"}
     assert values_of(facts, "chain") == {"base", "sepolia"}
     assert values_of(facts, "chain_id") == {"8453", "11155111"}
+
+
+ENVIO3_CONFIG = """# yaml-language-server: $schema=./node_modules/envio/evm.schema.json
+name: multi-indexer
+contracts:
+  - name: Token
+    handler: src/handlers.ts
+field_selection:
+  - id: 137
+chains:
+  # Ethereum
+  - id: 1
+    start_block: 100
+  # Arbitrum One
+  - id: 42161
+    start_block: 200
+  - id: "7777777"
+    start_block: 300
+unordered_multichain_mode: true
+"""
+
+
+def test_envio_chains_block_in_every_config_file(tree_at) -> None:  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "package.json": '{\n  "dependencies": {\n    "envio": "3.0.0"\n  }\n}\n',
+        "config.yaml": ENVIO3_CONFIG,
+        "config.optimism.yaml": "name: op\nnetworks:\n  - id: 10\n    start_block: 1\n",
+        "config.notes.yaml": "title: not an indexer config\n",
+        "other/package.json": '{\n  "dependencies": {\n    "express": "4.0.0"\n  }\n}\n',
+        "other/config.yaml": "chains:\n  - id: 8453\n",
+    })
+    facts = run_detector(ChainDetector(), root)
+    assert_evidence_holds(root, facts)
+    assert values_of(facts, "indexer", ".") == {"envio"}
+    assert values_of(facts, "chain", ".") == {"ethereum", "arbitrum", "zora", "optimism"}
+    # `- id: 137` sits outside the chains block; a package without envio is not read.
+    assert values_of(facts, "chain_id", ".") == {"1", "42161", "7777777", "10"}
+    assert not facts_of(facts, "chain", "other")
+    zora = next(f for f in facts_of(facts, "chain_id", ".") if f.value == "7777777")
+    assert (zora.evidence.file, zora.evidence.line) == ("config.yaml", 15)
+    assert {f.evidence.file for f in facts_of(facts, "indexer", ".")} == {"config.yaml", "config.optimism.yaml"}
+
+
+SIGNER_ROUTE_TS = """import { Keypair } from "@solana/web3.js";
+
+export async function POST() {
+  let authority: Keypair;
+  authority = Keypair.fromSecretKey(
+    Uint8Array.from(JSON.parse(process.env.MINT_AUTHORITY_SECRET ?? "[]"))
+  );
+  return authority;
+}
+"""
+
+SIGNER_VIA_VARIABLES_TS = """import { Keypair, Connection } from "@solana/web3.js";
+import bs58 from "bs58";
+
+export function load() {
+  const encoded = process.env.FAUCET_SECRET;
+  const rpc = process.env.SOLANA_NODE;
+  const keyPath = process.env.FEE_PAYER_PATH || "/keys/payer.json";
+  if (!encoded) return null;
+  const raw = bs58.decode(encoded);
+  const payer = Keypair.fromSecretKey(raw);
+  const other = Keypair.fromSecretKey(
+    Uint8Array.from(JSON.parse(fs.readFileSync(keyPath, "utf-8")))
+  );
+  return { payer, other, conn: new Connection(rpc) };
+}
+"""
+
+CIPHER_SETTINGS_PY = """from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    faucet_private_key: str
+    private_key_encryption_key: str
+"""
+
+
+def test_signer_calls_over_lines_and_through_variables(tree_at) -> None:  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "web/package.json": '{\n  "dependencies": {\n    "@solana/web3.js": "^1.95.0"\n  }\n}\n',
+        "web/app/api/mint/route.ts": SIGNER_ROUTE_TS,
+        "web/lib/payer.ts": SIGNER_VIA_VARIABLES_TS,
+        "bank/requirements.txt": "web3==6.20.0\npydantic-settings==2.2\n",
+        "bank/app/settings.py": CIPHER_SETTINGS_PY,
+        "bank/app/vault.py": ('import os\nfrom cryptography.fernet import Fernet\n\n'
+                              'fernet = Fernet(os.environ["USER_KEY_ENCRYPTION_KEY"])\n'),
+    })
+    facts = run_detector(ChainDetector(), root)
+    assert_evidence_holds(root, facts)
+    assert _keys(facts, "web") == {
+        "MINT_AUTHORITY_SECRET": "private-key",
+        "FAUCET_SECRET": "private-key",
+        "FEE_PAYER_PATH": "keypair-file",
+    }
+    by_name = {f.value: f.evidence for f in facts_of(facts, "signing_key", "web")}
+    assert (by_name["MINT_AUTHORITY_SECRET"].file, by_name["MINT_AUTHORITY_SECRET"].line) == (
+        "web/app/api/mint/route.ts", 6)
+    assert by_name["FAUCET_SECRET"].line == 5
+    assert by_name["FAUCET_SECRET"].quote == "process.env.FAUCET_SECRET"
+    assert by_name["FAUCET_SECRET"].note == "passed to Keypair.fromSecretKey( as raw (line 10)"
+    # An encryption key protecting stored keys signs nothing.
+    assert _keys(facts, "bank") == {"FAUCET_PRIVATE_KEY": "private-key"}
+    assert key_kind("PRIVATE_KEY_ENCRYPTION_KEY") is None
+    assert key_kind("WALLET_KEY_DECRYPTION_KEY") is None

@@ -13,12 +13,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from launchbay.detectors import backing_code as code
 from launchbay.detectors import backing_guards, backing_manifests, backing_migrations
 from launchbay.detectors import backing_table as table
 from launchbay.detectors.backing_code import CodeIndex, Hit
 from launchbay.detectors.backing_manifests import Dep
+from launchbay.detectors.backing_vendored import Vendored
 from launchbay.detectors.base import DetectorContext, fact
 from launchbay.models.profile import Fact
 
@@ -56,8 +58,9 @@ class BackingDetector:
             seen[comp] += _from_deps(index, comp, deps)
         for comp, hits in _from_schemas(index, names).items():
             seen[comp] += hits
+        vendored = Vendored(index)
         for comp in ctx.components:
-            hit = code.sqlite_in_code(index, comp)
+            hit = code.sqlite_in_code(index, comp, partial(vendored.unused, comp=comp))
             if hit is not None:
                 seen[comp].append(_seen(hit, note="SQLite database opened in code"))
 
@@ -99,6 +102,9 @@ def _from_deps(index: CodeIndex, comp: str, deps: list[Dep]) -> list[Seen]:
         direct = _direct_service(dep)
         if direct:
             out += [_at_dep(dep, svc) for svc in direct]
+        elif dep.eco == "js" and dep.name in table.JS_RUNS_ON:
+            svc, note = table.JS_RUNS_ON[dep.name]  # the framework connects, not the app's code
+            out.append(Seen(svc, dep.rel, dep.line, dep.text, note))
         elif _needs_dialect(dep):
             orms.append(dep)
         elif dep.eco == "py" and dep.name == "celery":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -283,12 +283,15 @@ _SQLITE_FILE = re.compile(r"""["'`](?:file:)?[\w@./~${}-]*\.(?:db|sqlite3?)["'`]
 _SQLITE_ANY = re.compile(f"{_SQLITE_CALL.pattern}|{_SQLITE_FILE.pattern}")
 
 
-def sqlite_in_code(index: CodeIndex, comp: str) -> Hit | None:
-    """SQLite used through the stdlib/runtime or a database file path in a file that uses SQLite."""
+def sqlite_in_code(index: CodeIndex, comp: str, skip: Callable[[str], bool] | None = None) -> Hit | None:
+    """SQLite used through the stdlib/runtime or a database file path in a file that uses SQLite
+    (files for which `skip` says True, e.g. unused vendored code, are passed over)."""
     for rel in index.code(comp):
         text = index.ctx.read(rel)
         if text is None or "sqlite" not in text:
             continue
         for line, line_text, _ in index.finditer(rel, _SQLITE_ANY):
+            if skip is not None and skip(rel):
+                break
             return Hit("sqlite", rel, line, line_text)
     return None

@@ -4,7 +4,9 @@ Why a separate pass: the assembler marks a service optional only if every fact s
 the detector needs to know, per component, whether the connection is guarded by
 `if (process.env.REDIS_URL)`, `url ? new Redis(url) : null`, `if settings.redis_url:` or
 `if os.Getenv("REDIS_URL") != ""`. Guards that fail loudly (`throw`, `raise`, an error return)
-mean the opposite: the service is required.
+mean the opposite: the service is required. A setting first copied into a local variable
+(`const url = process.env.DATABASE_URL;` then `if (!url) return null;`) is followed into the
+guards of the next few lines.
 """
 
 from __future__ import annotations
@@ -75,6 +77,49 @@ def _negative_is_optional(window: list[str]) -> bool:
     return False
 
 
+# A local variable declared from a setting: `const url = process.env.X`, `url := os.Getenv("X")`,
+# `url = settings.redis_url`. The value must be the setting itself, not a fallback or a client.
+_DECL = re.compile(r"^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]{1,60})?=(?![=>])\s*(.*)$")
+_DECL_GO = re.compile(r"^\s*([A-Za-z_]\w*)\s*:=\s*(.*)$")
+_DECL_PY = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?::[^=]{1,60})?=(?!=)\s*(.*)$")
+_SOURCE = re.compile(
+    r"(?:await\s+)?([A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*|\[\s*[\"'][\w.-]+[\"']\s*\])*)"
+    r"(?:\s*\(\s*[\"']([\w.-]+)[\"']\s*\))?"
+)
+_FALLBACK = re.compile(r"\?\?|\|\||\bor\b|\?(?!\.)")
+_ALIAS_REACH = 12  # lines after the declaration in which its guard is looked for
+
+
+def _alias(line: str, python: bool, services: set[str]) -> tuple[str, set[str]] | None:
+    """(variable, services) when `line` declares a variable holding a service setting."""
+    m = (_DECL_PY if python else _DECL).match(line) or (None if python else _DECL_GO.match(line))
+    if m is None:
+        return None
+    src = _SOURCE.match(m.group(2))
+    if src is None or _FALLBACK.search(m.group(2)[src.end():]):
+        return None
+    found = config_services(src.group(1)) | (config_services(src.group(2)) if src.group(2) else set())
+    return (m.group(1), found & services) if found & services else None
+
+
+def _alias_guards(lines: list[str], lineno: int, name: str) -> Iterator[int]:
+    """1-based numbers of the lines after a declaration that test the declared variable."""
+    word = re.compile(r"(?<![\w$.])" + re.escape(name) + r"(?![\w$])")
+    for idx in range(lineno, min(lineno + _ALIAS_REACH, len(lines))):
+        text = lines[idx]
+        if text.lstrip().startswith(_COMMENT) or not word.search(text):
+            continue
+        if _alias_redeclared(text, name):
+            return
+        if "if" in text or "?" in text:
+            yield idx + 1
+
+
+def _alias_redeclared(text: str, name: str) -> bool:
+    m = _DECL.match(text) or _DECL_GO.match(text)
+    return m is not None and m.group(1) == name
+
+
 def find_guards(index: CodeIndex, comp: str, services: set[str],
                 uses: dict[str, re.Pattern[str]]) -> dict[str, list[Hit]]:
     """Lines where a component connects to a service only when its setting is present.
@@ -94,6 +139,7 @@ def find_guards(index: CodeIndex, comp: str, services: set[str],
             continue
         python = rel.endswith(".py")
         seen: set[int] = set()
+        aliases: list[tuple[int, str, set[str]]] = []
         for pos in _setting_names(text, keywords):
             start = text.rfind("\n", 0, pos) + 1
             if start in seen:
@@ -101,20 +147,42 @@ def find_guards(index: CodeIndex, comp: str, services: set[str],
             seen.add(start)
             end = text.find("\n", pos)
             line = text[start: end if end != -1 else len(text)]
-            if len(line) > 400 or ("if" not in line and "?" not in line) or line.lstrip().startswith(_COMMENT):
+            if len(line) > 400 or line.lstrip().startswith(_COMMENT):
                 continue
             lineno = text.count("\n", 0, start) + 1
-            for svc, after, negative in _guards_on_line(line, python, services):
-                window = _body(index.lines(rel), lineno - 1, after, python)
-                if negative and not _negative_is_optional(window):
-                    continue
-                # A positive guard must itself set up the client; after a quiet bail-out the
-                # client is set up further on, so importing its library is enough.
-                user = uses.get(svc)
-                imported = negative and user is not None and bool(user.search(text))
-                if (imported or _calls_client(window, svc)) and len(found[svc]) < 5:
-                    found[svc].append(Hit(svc, rel, lineno, line))
+            alias = _alias(line, python, services)
+            if alias is not None:
+                aliases.append((lineno, *alias))
+            if "if" in line or "?" in line:
+                _check(found, rel, text, index.lines(rel), lineno, _guards_on_line(line, python, services),
+                       python, uses)
+        if not aliases:
+            continue
+        lines = index.lines(rel)
+        done = {text.count("\n", 0, start) + 1 for start in seen}
+        for decl, name, svcs in aliases:
+            for lineno in _alias_guards(lines, decl, name):
+                if lineno not in done:
+                    done.add(lineno)
+                    on_line = _guards_on_line(lines[lineno - 1], python, svcs, {name: svcs})
+                    _check(found, rel, text, lines, lineno, on_line, python, uses)
     return found
+
+
+def _check(found: dict[str, list[Hit]], rel: str, text: str, lines: list[str], lineno: int,
+           on_line: Iterable[tuple[str, str, bool]], python: bool, uses: dict[str, re.Pattern[str]]) -> None:
+    """Record the guards on one line that really make the connection optional."""
+    for svc, after, negative in on_line:
+        # A quiet bail-out may first log why: look a little further for its `return`.
+        window = _body(lines, lineno - 1, after, python, 6 if negative else 3)
+        if negative and not _negative_is_optional(window):
+            continue
+        # A positive guard must itself set up the client; after a quiet bail-out the
+        # client is set up further on, so importing its library is enough.
+        user = uses.get(svc)
+        imported = negative and user is not None and bool(user.search(text))
+        if (imported or _calls_client(window, svc)) and len(found[svc]) < 5:
+            found[svc].append(Hit(svc, rel, lineno, lines[lineno - 1]))
 
 
 _CONFIG_ALT = "|".join(sorted(CONFIG_WORDS, key=lambda w: (-len(w), w)))
@@ -147,11 +215,11 @@ def _setting_names(text: str, keywords: list[str]) -> Iterator[int]:
             yield m.start()
 
 
-def _body(lines: list[str], idx: int, after: str, python: bool) -> list[str]:
-    """The guarded code: the rest of the `if` line and up to 3 lines of its block."""
+def _body(lines: list[str], idx: int, after: str, python: bool, limit: int = 3) -> list[str]:
+    """The guarded code: the rest of the `if` line and up to `limit` lines of its block."""
     body = [after]
     indent = len(lines[idx]) - len(lines[idx].lstrip())
-    for line in lines[idx + 1: idx + 4]:
+    for line in lines[idx + 1: idx + 1 + limit]:
         stripped = line.strip()
         if not stripped:
             continue
@@ -178,15 +246,18 @@ def _calls_client(window: list[str], service: str) -> bool:
     return False
 
 
-def _guards_on_line(line: str, python: bool, services: set[str]) -> Iterable[tuple[str, str, bool]]:
-    """(service, guarded code, negative?) for each setting-presence test on the line."""
+def _guards_on_line(line: str, python: bool, services: set[str],
+                    aliases: dict[str, set[str]] | None = None) -> Iterable[tuple[str, str, bool]]:
+    """(service, guarded code, negative?) for each setting-presence test on the line; `aliases`
+    names local variables that hold a setting."""
+    alias = aliases or {}
     m = _IF.search(line)
     if m:
         cond, after = _split_if(m.group(1).strip(), python)
         if python and " else " in m.group(1) and not after:
             after = line[:m.start()]  # `x = Redis.from_url(url) if settings.redis_url else None`
         negative = bool(_NEG.search(cond))
-        for svc in sorted(_cond_services(cond) & services):
+        for svc in sorted(_cond_services(cond, alias) & services):
             yield svc, after, negative
         return
     if python:
@@ -196,12 +267,12 @@ def _guards_on_line(line: str, python: bool, services: set[str]) -> Iterable[tup
         head = line[:t.start()]
         cuts = [c.end() for c in _CUT.finditer(head)]
         cond = head[cuts[-1]:] if cuts else head
-        for svc in sorted(_cond_services(cond) & services):
+        for svc in sorted(_cond_services(cond, alias) & services):
             yield svc, line[t.end():], False
 
 
-def _cond_services(cond: str) -> set[str]:
+def _cond_services(cond: str, aliases: dict[str, set[str]]) -> set[str]:
     found: set[str] = set()
     for ident in _IDENT.findall(cond):
-        found |= config_services(ident)
+        found |= config_services(ident) | aliases.get(ident, set())
     return found

@@ -3,7 +3,9 @@
 Covers the JS/JVM tools (prisma, drizzle, knex, typeorm, sequelize, flyway); Python, Go and
 Rust tools belong to their language detectors. The project's own package.json script is
 preferred (it carries flags, env loading, the schema path), then a Procfile/shell/Dockerfile
-line, then the tool's standard command.
+line, then the tool's standard command. A project with its own migration runner and no known
+tool still has a migration step: a package.json script named like one (`migrate`, `db:migrate`)
+gives the migration_command alone (there is no tool name to report).
 """
 
 from __future__ import annotations
@@ -53,15 +55,48 @@ class Found:
     default: str | None  # standard command when the project has no script of its own
 
 
+# Script names that mean "apply the migrations" whatever runs them; dev-only bodies are skipped.
+MIGRATE_SCRIPTS = ("migrate", "migrate:up", "migrations", "db:migrate", "db:migrate:up", "migrations:run",
+                   "migration:run")
+_DEV_ONLY = re.compile(r"\bmigrate\s+dev\b|\bgenerate\b|\bmigration:(?:generate|create)\b")
+_RUN_SCRIPT = re.compile(r"^(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?([\w:.-]+)\s*$")
+
+
 def detect(index: CodeIndex, manifests: Manifests, comp_deps: dict[str, set[str]]) -> Iterator[Fact]:
     """migration_tool and migration_command facts for every component."""
     seen: set[tuple[str, str]] = set()
+    commanded: set[str] = set()
     for found in _tools(index, comp_deps):
         if (found.comp, found.tool) in seen:
             continue
         seen.add((found.comp, found.tool))
         yield fact(NAME, found.comp, "migration_tool", found.tool, found.rel, found.line, found.text)
-        yield from _commands(index, manifests, found)
+        for f in _commands(index, manifests, found):
+            commanded.add(f.subject)
+            yield f
+    for rel in sorted(manifests.scripts):
+        comp = index.owner(rel)
+        if comp not in commanded and not is_test(rel):
+            custom = list(_custom_script(comp, rel, manifests.scripts[rel]))
+            if custom:
+                commanded.add(comp)
+                yield from custom
+
+
+def _custom_script(comp: str, rel: str, scripts: list[Script]) -> Iterator[Fact]:
+    """The first script named like a migration step, its body followed through `npm run x`."""
+    by_name = {s.name: s for s in scripts}
+    for name in MIGRATE_SCRIPTS:
+        script = by_name.get(name)
+        hops = 0
+        while script is not None and hops < 3:
+            run = _RUN_SCRIPT.match(script.body.strip())
+            if run is None or run.group(1) not in by_name:
+                break
+            script, hops = by_name[run.group(1)], hops + 1
+        if script is not None and script.body.strip() and not _DEV_ONLY.search(script.body):
+            yield from _script_facts(comp, rel, scripts, [(script, script.body.strip())])
+            return
 
 
 def _first_line(index: CodeIndex, rel: str, pattern: re.Pattern[str] | None = None) -> tuple[int, str] | None:

@@ -45,6 +45,12 @@ JS: dict[str, str] = {
     "@storacha/client": "ipfs", "@lighthouse-web3/sdk": "ipfs",
 }
 
+# npm frameworks that bring their own database: the app never imports a client, the framework
+# process needs the service to run at all -> (service, note for the evidence).
+JS_RUNS_ON: dict[str, tuple[str, str]] = {
+    "envio": ("postgres", "envio runs on Postgres (and Hasura)"),
+}
+
 # PyPI project (normalised: lower case, "-" separators) -> service.
 PY: dict[str, str] = {
     "psycopg": "postgres", "psycopg-binary": "postgres", "psycopg-pool": "postgres",

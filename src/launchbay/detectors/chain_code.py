@@ -4,7 +4,8 @@ and well-known RPC hosts.
 
 Every file is read once and every pattern is guarded by a cheap substring test, so a large
 monorepo costs little. Shell scripts and Makefiles go to chain_shell; key-holding lines are
-handled by chain_file.
+handled by chain_file; keys reaching a signer over several lines or through a local variable
+by chain_signers.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from launchbay.detectors.chain_data import chain_of_host, evm_chain, norm, solan
 from launchbay.detectors.chain_emit import Emitter, Survey
 from launchbay.detectors.chain_file import SourceFile, chain_at, hard_coded, named, once
 from launchbay.detectors.chain_shell import is_shell, scan_shell
+from launchbay.detectors.chain_signers import BUILDER, builder_detail, scan_signers
 from launchbay.detectors.chain_text import (
     CONFIG_ENV_READ,
     ENV_READ,
     env_name,
+    is_cipher_key,
     is_test_path,
     key_kind,
     settings_fields,
@@ -48,15 +51,6 @@ DEFINE_CHAIN = re.compile(r"defineChain\(\s*\{")
 _ID_FIELD = re.compile(r"\bid\s*:\s*(\d{1,12})\b")
 CLUSTER = re.compile(r"clusterApiUrl\(\s*[\"']([\w-]+)[\"']|WalletAdapterNetwork\.(Mainnet|Devnet|Testnet)\b")
 URL_HOST = re.compile(r"(?:https?|wss?)://([A-Za-z0-9.-]+)")
-BUILDER = re.compile(
-    r"(?P<mnemonic>mnemonicToAccount\(|Wallet\.fromPhrase\(|Wallet\.fromMnemonic\(|fromMnemonic\(|"
-    r"HDNodeWallet\.fromPhrase\(|from_mnemonic\(|\bderiveKey\(|MnemonicBuilder)"
-    r"|(?P<file>read_keypair_file\(|loadKeypair\w*\(|load_keypair\w*\()"
-    r"|(?P<key>privateKeyToAccount\(|new\s+(?:ethers\.)?Wallet\(|\bfrom_key\(|HexToECDSA\(|"
-    r"PrivateKeySigner::from_str\(|LocalWallet::from_str\(|startBroadcast\(|rememberKey\(|"
-    r"Keypair\.fromSecretKey\(|Keypair\.from_base58_string\(|Keypair\.from_bytes\(|"
-    r"Keypair::from_base58_string\(|createKeyPairSignerFromBytes\(|\baccounts\s*:)"
-)
 SETTINGS_KEY = re.compile(
     r"(?:from_key|privateKeyToAccount|Wallet|fromSecretKey|HexToECDSA|from_mnemonic)\(\s*(?:self\.)?"
     r"(?:settings|config|cfg|conf|CONFIG|SETTINGS|app_settings)\.([A-Za-z_]\w*)"
@@ -109,9 +103,13 @@ def _scan(em: Emitter, survey: Survey, rel: str, ecosystems: set[str], *, code: 
     web3 = em.subject(rel) in survey.web3
     hard_coded(em, f, code=code, thorough=web3 or not code)
     if code:
-        for start, line in f.marked(_env_markers(rel)):
+        markers = _env_markers(rel)
+        env_lines = f.marked(markers)
+        for start, line in env_lines:
             for m in ENV_READ.finditer(line):
                 _env_read(em, f, f.number(start), line, m, env_name(m), web3=web3)
+        if env_lines and web3:  # signers from chain SDKs: only components that use one
+            scan_signers(em, f, markers, web3=web3)
     else:
         for start, line in f.marked(("${",)):
             for m in CONFIG_ENV_READ.finditer(line):
@@ -157,7 +155,7 @@ def _rpc_hosts(em: Emitter, f: SourceFile) -> None:
 def _env_read(em: Emitter, f: SourceFile, no: int, line: str, m: re.Match[str], name: str, *, web3: bool) -> None:
     if f.hot(no):
         return
-    if named(em, f, name, no, m.group(0), web3=web3):
+    if named(em, f, name, no, m.group(0), web3=web3) or is_cipher_key(name):
         return
     # An env var passed straight into a signer constructor is a key whatever its name.
     for b in BUILDER.finditer(line, 0, m.start()):
@@ -166,17 +164,9 @@ def _env_read(em: Emitter, f: SourceFile, no: int, line: str, m: re.Match[str], 
             continue
         if b.group(0).startswith("accounts") and "hardhat.config" not in f.rel:
             continue
-        detail = key_kind(name) or _builder_detail(b, line)
+        detail = key_kind(name) or builder_detail(b, line)
         once(em, f, "signing_key", name, no, m.group(0), detail=detail, note=f"passed to {b.group(0).strip()}")
         return
-
-
-def _builder_detail(b: re.Match[str], line: str) -> str:
-    if b.group("mnemonic"):
-        return "mnemonic"
-    if b.group("file") or "readFileSync" in line or "read_keypair_file" in line:
-        return "keypair-file"
-    return "private-key"
 
 
 SIGNER_MARKERS = ("from_key(", "privateKeyToAccount(", "Wallet(", "fromSecretKey(", "HexToECDSA(", "from_mnemonic(")

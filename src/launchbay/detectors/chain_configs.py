@@ -208,9 +208,13 @@ def _indexers(em: Emitter, survey: Survey) -> None:
             if hit:
                 eco = "evm" if "@subsquid/evm-processor" in deps else ""
                 _indexer(em, survey, rel, hit[0], hit[1], "subsquid", eco)
-    for rel in tree.named("config.yaml", "config.yml"):
-        if "envio" in survey.npm_deps.get(em.subject(rel), set()):
-            _envio(em, survey, rel)
+    for base, paths in tree.by_name.items():
+        # Envio takes any config file (`envio start --config config.base.yaml`): read every
+        # config*.yaml of a package that depends on envio.
+        if base.startswith("config") and base.endswith((".yaml", ".yml")):
+            for rel in paths:
+                if "envio" in survey.npm_deps.get(em.subject(rel), set()):
+                    _envio(em, survey, rel)
 
 
 def _subgraph(em: Emitter, survey: Survey, rel: str) -> None:
@@ -230,15 +234,23 @@ def _subgraph(em: Emitter, survey: Survey, rel: str) -> None:
 
 
 def _envio(em: Emitter, survey: Survey, rel: str) -> None:
+    """An Envio config lists its chains under `networks:` (Envio 2) or `chains:` (Envio 3), each
+    entry starting with `- id: <chain id>`; only that block is read."""
     text = em.ctx.read(rel)
-    if text is None or not re.search(r"(?m)^networks\s*:", text):
+    block = re.search(r"(?m)^(?:networks|chains)[ \t]*:", text) if text else None
+    if text is None or block is None:
         return
     found = first_line(text)
     if found:
         _indexer(em, survey, rel, *found, "envio")
+    end = re.compile(r"(?m)^[A-Za-z_]").search(text, block.end())
+    body_end = end.start() if end else len(text)
     lines = Lines(text)
-    for m in re.finditer(r"(?m)^[ \t]*-[ \t]*id:[ \t]*(\d+)", text):
+    for m in _ENVIO_ID.finditer(text, block.end(), body_end):
         em.chain(rel, lines.number(m.start(1)), m.group(0).strip(" \t-"), chain_id=int(m.group(1)))
+
+
+_ENVIO_ID = re.compile(r"(?m)^[ \t]*-[ \t]*id:[ \t]*[\"']?(\d+)")
 
 
 # ----------------------------------------------------------------------------- committed key files

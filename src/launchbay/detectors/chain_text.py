@@ -150,6 +150,16 @@ _NOT_CHAIN = frozenset({"JWT", "VAPID", "SSH", "RSA", "TLS", "SSL", "GITHUB", "F
                         "PASSPHRASE", "PUBLIC", "ADDRESS", "PUBKEY"})
 
 
+# A key that encrypts or decrypts something (`PRIVATE_KEY_ENCRYPTION_KEY`, a Fernet key kept to
+# protect stored keys) signs nothing; an ENCRYPTED key is still one, kept as a keystore.
+_CIPHER_KEY = re.compile(r"(?:EN|DE)CRYPT(?!ED)")
+
+
+def is_cipher_key(name: str) -> bool:
+    """An encryption/decryption key (not one that signs), judged by its name."""
+    return _CIPHER_KEY.search(name.upper()) is not None
+
+
 def key_kind(name: str) -> str | None:
     """signing_key detail for an env var name, or None when the name is not a chain signing key."""
     upper = name.upper()
@@ -157,6 +167,8 @@ def key_kind(name: str) -> str | None:
         return None
     for word, kind in _KEY_WORDS:
         if word in upper:
+            if is_cipher_key(upper):
+                return None
             if kind == "private-key" and upper.endswith(("_PATH", "_FILE")):
                 return "keypair-file"
             if kind == "private-key" and "ENCRYPTED" in upper:
