@@ -87,3 +87,23 @@ def test_preflight_on_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert statuses["docs"] == "PASS"
     assert statuses["tests"] == "UNKNOWN"  # not run without --run-tests
     assert code == (1 if "FAIL" in statuses.values() else 0)
+
+
+def test_interview_with_a_bad_file_lists_every_problem_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    proj = write_tree(tmp_path / "p", {"package.json": '{"name": "p"}'})
+    bad = "deploymnt:\n  cloud: aws\nsecurity:\n  auth_provider: '0x" + "ab" * 32 + "'\nscale:\n  peak_rps: -5\n"
+    (proj / "launchbay.yaml").write_text(bad)
+    code, _, err = run(["interview", str(proj), "--no-input", "--accept-recommended"], capsys)
+    assert code == 1
+    assert "deploymnt: unknown key (did you mean 'deployment'?)" in err
+    assert "looks like a 32-byte hex private key" in err and "scale.peak_rps" in err
+    assert "ab" * 32 not in err
+    assert (proj / "launchbay.yaml").read_text() == bad
+    assert not (proj / ".launchbay").exists()
+
+
+def test_interview_without_terminal_names_the_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    proj = write_tree(tmp_path / "p", {"package.json": '{"name": "p", "scripts": {"start": "node a.js"}}'})
+    code, _, err = run(["interview", str(proj), "--no-input"], capsys)
+    assert code == 1 and "--set deployment.cloud=" in err and not (proj / "launchbay.yaml").exists()

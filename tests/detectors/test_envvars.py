@@ -572,3 +572,227 @@ def test_hostile_files_stay_fast(tree_at) -> None:  # type: ignore[no-untyped-de
     started = time.perf_counter()
     run_detector(EnvVarDetector(), root)
     assert time.perf_counter() - started < 3.0
+
+
+# ---------------------------------------------------------------------- project env wrappers
+
+def test_go_wrapper_in_package_including_wrapper_of_wrapper(tree_at) -> None:  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "go.mod": "module example.com/svc\n\ngo 1.22\n",
+        "internal/settings/read.go": (
+            "package settings\n\n"
+            'import "os"\n\n'
+            "func fromEnv(name string, fallbacks ...string) string {\n"
+            "\tif v, ok := os.LookupEnv(name); ok {\n"
+            "\t\treturn v\n"
+            "\t}\n"
+            "\treturn first(fallbacks)\n"
+            "}\n"
+        ),
+        "internal/settings/load.go": (
+            "package settings\n\n"
+            "func intFromEnv(name string, def int) int { return atoi(fromEnv(name), def) }\n\n"
+            "func Load() Settings {\n"
+            "\treturn Settings{\n"
+            '\t\tNode:   fromEnv("NODE_URL", "http://localhost:8545"),\n'
+            '\t\tSecret: fromEnv("SIGNER_SECRET"),\n'
+            '\t\tConfs:  intFromEnv("CONFIRMATIONS", 12),\n'
+            "\t}\n"
+            "}\n"
+        ),
+        "internal/other/other.go": 'package other\n\nfunc x() string { return fromEnv("NOT_THIS_PACKAGE") }\n',
+    })
+    facts = _run(root)
+    assert _reads(facts) == {"NODE_URL": True, "SIGNER_SECRET": False, "CONFIRMATIONS": True}
+    assert _line_of(facts, "SIGNER_SECRET") == 8
+    secret = next(f for f in facts if f.value == "SIGNER_SECRET")
+    assert secret.evidence.file == "internal/settings/load.go"
+    assert secret.evidence.quote == 'Secret: fromEnv("SIGNER_SECRET"'  # never the fallback
+
+
+def test_js_wrapper_same_file_and_imported(tree_at) -> None:  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "package.json": "{}",
+        "src/secrets.ts": (
+            "export function loadSecret(envName: string, minLength = 32): string {\n"
+            "  const v = process.env[envName]\n"
+            "  if (v && v.length >= minLength) return v\n"
+            "  throw new Error(`${envName} missing`)\n"
+            "}\n"
+            'export const JWT_KEY = loadSecret("JWT_SIGNING_SECRET")\n'
+            "export const opt = (key: string, fallback?: string): string | undefined =>\n"
+            "  process.env[key] ?? fallback\n"
+        ),
+        "src/server.ts": (
+            'import { loadSecret, opt as optional } from "./secrets.js"\n'
+            'const cookie = loadSecret("COOKIE_SECRET")\n'
+            'const region = optional("REGION", "eu")\n'
+            'const notAnEnvRead = other("SOMETHING")\n'
+        ),
+        "src/closure.ts": (
+            "function setup(key: string) {\n"
+            "  return names.map((key) => process.env[key])\n"
+            "}\n"
+            'setup("NOT_A_WRAPPER")\n'
+            "function put(key: string, v: string) { process.env[key] = v }\n"
+            'put("WRITTEN_NOT_READ", "1")\n'
+        ),
+    })
+    facts = _run(root)
+    assert _reads(facts) == {"JWT_SIGNING_SECRET": False, "COOKIE_SECRET": False, "REGION": True}
+    assert next(f for f in facts if f.value == "REGION").evidence.file == "src/server.ts"
+
+
+def test_python_wrapper_function_method_and_import(tree_at) -> None:  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "pyproject.toml": "[project]\nname = 'svc'\n",
+        "svc/__init__.py": "",
+        "svc/conf.py": (
+            "import os\n\n"
+            "def setting(name, default=None):\n"
+            "    return os.environ.get(name, default)\n\n"
+            "class Env:\n"
+            "    def need(self, key):\n"
+            "        return os.environ[key]\n\n"
+            "    def load(self):\n"
+            '        return self.need("QUEUE_URL")\n\n'
+            'LEVEL = setting("LOG_LEVEL", "info")\n'
+        ),
+        "svc/app.py": (
+            "from .conf import setting as cfg\n"
+            "from svc.conf import Env\n\n"
+            'TOKEN = cfg("BOT_TOKEN")\n'
+            'HOST = cfg("HOST", default="0.0.0.0")\n'
+            'CAST = cfg("WORKERS", cast=int)\n'
+        ),
+    })
+    facts = _run(root)
+    assert _reads(facts) == {"QUEUE_URL": False, "LOG_LEVEL": True, "BOT_TOKEN": False, "HOST": True,
+                             "WORKERS": False}
+    assert _line_of(facts, "BOT_TOKEN") == 4
+
+
+# ---------------------------------------------------------------------- schemas parsing process.env
+
+def test_zod_schema_safe_parsed_later_and_envsafe(tree_at) -> None:  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "package.json": "{}",
+        "src/env.ts": (
+            "import { z } from 'zod';\n\n"
+            "const envSchema = z.object({\n"
+            "  RPC_URL: z.string().url(),\n"
+            "  PORT: z.coerce.number().default(3001),\n"
+            "  // comment: NOT_A_KEY\n"
+            "  PUSH_PRIVATE_KEY: z.string().optional(),\n"
+            "});\n\n"
+            "function validate() {\n"
+            "  const result = envSchema.safeParse(process.env);\n"
+            "  return result;\n"
+            "}\n"
+            "const unrelated = z.object({ NAME_FIELD: z.string() });\n"
+        ),
+        "src/safe.ts": (
+            "import { envsafe, str, port } from 'envsafe';\n"
+            "export const env = envsafe({\n"
+            "  API_TOKEN: str(),\n"
+            "  WEB_PORT: port({ default: 8080 }),\n"
+            "});\n"
+        ),
+    })
+    facts = _run(root)
+    assert _reads(facts) == {"RPC_URL": False, "PORT": True, "PUSH_PRIVATE_KEY": False, "API_TOKEN": False,
+                             "WEB_PORT": True}
+    assert _line_of(facts, "PUSH_PRIVATE_KEY") == 7
+
+
+# ---------------------------------------------------------------------- Dockerfile and Caddyfile
+
+def test_dockerfile_runtime_lines_and_caddyfile(tree_at) -> None:  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "package.json": "{}",
+        "Dockerfile.worker": (
+            "FROM node:22-slim\n"
+            "ARG CONFIG_FILE=config.yaml\n"
+            "ENV CONFIG_FILE=${CONFIG_FILE}\n"
+            'RUN pnpm codegen --config "${CONFIG_FILE}" && echo $BUILD_ONLY\n'
+            "# CMD echo $IN_A_COMMENT\n"
+            'CMD ["sh", "-c", "if [ \\"$FRESH_START\\" = 1 ]; then run --config \\"$CONFIG_FILE\\" --fresh; fi"]\n'
+        ),
+        "api/package.json": "{}",
+        "api/Dockerfile": (
+            "FROM python:3.12 AS base\n"
+            "ENV WORKERS=2\n"
+            "FROM base\n"
+            "HEALTHCHECK --interval=30s CMD curl -f http://localhost:$PORT/health\n"
+            "ENTRYPOINT exec gunicorn -w $WORKERS \\\n"
+            "    --bind 0.0.0.0:${PORT:-8000} app:app\n"
+            'CMD ["node", "server.js", "$NOT_EXPANDED"]\n'
+        ),
+        "Caddyfile": (
+            ":{$LISTEN_PORT:8080} {\n"
+            "\t# reverse_proxy {$COMMENTED_OUT}\n"
+            "\treverse_proxy {$API_UPSTREAM}\n"
+            "\theader X-Env {env.DEPLOY_ENV}\n"
+            "}\n"
+        ),
+    })
+    facts = _run(root)
+    assert _reads(facts, ".") == {"FRESH_START": False, "CONFIG_FILE": True, "LISTEN_PORT": True,
+                                  "API_UPSTREAM": False, "DEPLOY_ENV": False}
+    assert _reads(facts, "api") == {"PORT": True, "WORKERS": True}
+    assert _line_of(facts, "FRESH_START") == 6
+    assert _line_of(facts, "API_UPSTREAM") == 3
+    port = [f for f in facts if f.value == "PORT"]
+    assert sorted((f.evidence.line, f.detail) for f in port) == [(4, None), (6, "default")]
+
+
+# ---------------------------------------------------------------------- example files, vendored scripts
+
+def test_example_env_variants_and_prose_comments(tree_at) -> None:  # type: ignore[no-untyped-def]
+    for name in (".example.env", "example.env", ".sample.env", "sample.env"):
+        assert is_example_file(name), name
+    root = tree_at({
+        "go.mod": "module x\n",
+        ".example.env": (
+            "MAIN_RPC=https://example.invalid\n"
+            "#COMMENTED_ONE=1\n"
+            "# COMMENTED_TWO=2\n"
+            "# Empty = allowlist disabled\n"
+            "# Note: set NODE_ENV=production in prod\n"
+            "# lower_case=1\n"
+        ),
+    })
+    facts = _run(root)
+    documented = {str(f.value): f.detail for f in facts_of(facts, "env_documented")}
+    assert documented == {"MAIN_RPC": None, "COMMENTED_ONE": "commented", "COMMENTED_TWO": "commented"}
+
+
+def test_vendored_wait_scripts_are_skipped(tree_at) -> None:  # type: ignore[no-untyped-def]
+    root = tree_at({
+        "package.json": "{}",
+        "wait-for-it.sh": "#!/usr/bin/env bash\necho $WAITFORIT_QUIET\n",
+        "scripts/wait-for.sh": "#!/bin/sh\necho $WAIT_TIMEOUT\n",
+        "docker-entrypoint.sh": "#!/bin/sh\nexec node server.js --port $APP_PORT\n",
+    })
+    assert source_kind("wait-for-it.sh") is None
+    facts = _run(root)
+    assert _reads(facts) == {"APP_PORT": False}
+
+
+def test_hostile_wrapper_and_container_files_stay_fast(tree_at) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    root = tree_at({
+        "package.json": "{}",
+        "a.ts": "function f(k){ process.env[k];\n" * 20_000,
+        "b.ts": "const g = (k) => process.env[k];\n" * 10_000 + 'g("A");\n' * 10_000,
+        "c.py": "def f(k):\n    os.environ.get(k)\n" * 10_000 + 'f("X")\n' * 10_000,
+        "d.go": "package x\n" + "".join(f"func f{i}(k string) string {{ return f{i + 1}(k) }}\n" for i in range(3000))
+        + "func f3000(k string) string { return os.Getenv(k) }\n" + 'var _ = f1("A")\n' * 3000,
+        "e.ts": "function f(k){\n" * 20_000 + "process.env[k]",
+        "Dockerfile": "CMD echo $A \\\n" * 10_000,
+        "Caddyfile": "{$A}\n" * 50_000,
+    })
+    started = time.perf_counter()
+    run_detector(EnvVarDetector(), root)
+    assert time.perf_counter() - started < 3.0

@@ -1,10 +1,11 @@
 """Which environment variables each component reads, and which ones its env example files list.
 
-Reads (`env_read`) come from source files of every language we know, shell entrypoints and
-compose `environment:` pass-throughs; documentation (`env_documented`) comes only from example
-files (.env.example & co). Real env files (.env, .env.local, .env.production...) may hold live
-secrets: they are never opened. Test files are skipped because variables only tests read are
-not deployment configuration. Whether a variable is a secret is decided later, centrally
+Reads (`env_read`) come from source files of every language we know, shell entrypoints,
+compose `environment:` pass-throughs, Dockerfile runtime lines, Caddyfile placeholders and calls
+of the project's own env wrappers (`envvars_wrap`); documentation (`env_documented`) comes only
+from example files (.env.example & co). Real env files (.env, .env.local, .env.production...)
+may hold live secrets: they are never opened. Test files are skipped because variables only
+tests read are not deployment configuration. Whether a variable is a secret is decided later, centrally
 (`launchbay.envclass`); this detector only finds names.
 """
 
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from launchbay.detectors.base import DetectorContext, fact
 from launchbay.detectors.envvars_common import NAME, Hit
 from launchbay.detectors.envvars_compose import COMPOSE_NAME, scan_compose
+from launchbay.detectors.envvars_docker import scan_caddyfile, scan_dockerfile
 from launchbay.detectors.envvars_js import scan_js
 from launchbay.detectors.envvars_py import scan_python
 from launchbay.detectors.envvars_shell import scan_shell
@@ -30,6 +32,7 @@ from launchbay.detectors.envvars_sys import (
     scan_solidity,
     viper_env_name,
 )
+from launchbay.detectors.envvars_wrap import WrapperIndex, go_package_hits
 from launchbay.models.profile import Fact
 
 DETECTOR = "envvars"
@@ -41,11 +44,19 @@ MAX_SCRIPT_CHARS = 256_000
 
 # Example files only. Anything else named like an env file is never read.
 _EXAMPLE = re.compile(r"\.?env(?:\.[\w-]+)*\.(?:example|sample|template|tpl|dist)|\.env\.defaults|"
-                      r"(?:example|sample)\.env")
-_EXAMPLE_LINE = re.compile(r"^[ \t]*(?P<c>#[ \t]*)?(?:export[ \t]+)?(?P<n>" + NAME + r")[ \t]*=", re.M)
+                      r"\.?(?:example|sample)\.env")
+# A commented entry counts only as `#NAME=` / `# NAME=` with an UPPER_SNAKE name: prose such as
+# "# Empty = disabled" is not an entry.
+_EXAMPLE_LINE = re.compile(
+    r"^[ \t]*(?:(?P<c>#[ \t]*)(?:export[ \t]+)?(?P<cn>[A-Z][A-Z0-9_]*)=|(?:export[ \t]+)?(?P<n>" + NAME + r")[ \t]*=)",
+    re.M,
+)
 _TEST_DIRS = frozenset({"test", "tests", "__tests__", "__mocks__", "e2e", "cypress"})
 _SHEBANG = re.compile(r"#![^\n]*?\b(?:ba|da|z|k|a)?sh\b")
 _ENTRYPOINT_DIRS = frozenset({"bin", "scripts", "script", "docker"})
+# Helper scripts copied verbatim from other projects: their variables are their own options.
+_VENDORED = frozenset({"wait-for-it.sh", "wait-for-it", "wait-for.sh", "wait-for"})
+_DOC_SUFFIXES = (".md", ".txt", ".rst", ".orig", ".bak")
 
 
 class EnvVarDetector:
@@ -62,10 +73,13 @@ class EnvVarDetector:
     # ------------------------------------------------------------------ reads
     def _reads(self, ctx: DetectorContext) -> Iterator[Fact]:
         viper: dict[str, list[tuple[str, str, ViperUse]]] = defaultdict(list)
-        for rel in ctx.tree.files:
-            kind = source_kind(rel)
-            if kind is None or is_test_path(rel):
-                continue
+        go_packages: dict[str, list[str]] = defaultdict(list)
+        sources = [(rel, kind) for rel in ctx.tree.files
+                   if (kind := source_kind(rel)) is not None and not is_test_path(rel)]
+        wrappers = WrapperIndex(ctx, ((rel, kind) for rel, kind in sources if kind in {"js", "python"}))
+        for rel, kind in sources:
+            if kind == "go":
+                go_packages[rel.rsplit("/", 1)[0] if "/" in rel else ""].append(rel)
             text = ctx.read(rel)
             if text is None:
                 continue
@@ -78,6 +92,8 @@ class EnvVarDetector:
                 hits, use = scan_go(text) if _mentions_env(text) or "viper" in text else ([], None)
             else:
                 hits = _scan(kind, text)
+                if kind in {"js", "python"}:
+                    hits = hits + wrappers.hits(rel, kind, text)
             if (hits or use is not None) and _minified(rel, text):
                 continue
             if use is not None:
@@ -86,6 +102,10 @@ class EnvVarDetector:
                 yield from _facts(ctx.component_of(rel), rel, text, hits)
         for subject, uses in viper.items():
             yield from _viper_facts(subject, uses)
+        for rels in go_packages.values():
+            for rel, text, hits in go_package_hits(ctx, rels):
+                if not _minified(rel, text):
+                    yield from _facts(ctx.component_of(rel), rel, text, hits)
 
     # ------------------------------------------------------------------ documentation
     def _documented(self, ctx: DetectorContext, readers: dict[str, set[str]]) -> Iterator[Fact]:
@@ -99,7 +119,7 @@ class EnvVarDetector:
             nested = _nested_components(ctx, rel, owner)
             starts = _line_starts(text)
             for m in _EXAMPLE_LINE.finditer(text):
-                name = m.group("n")
+                name = m.group("n") or m.group("cn")
                 line_no = bisect.bisect_right(starts, m.start())
                 line_text = _line(text, starts, line_no)
                 # Quote only `NAME=`: people paste real secrets into example files.
@@ -135,8 +155,15 @@ def source_kind(rel: str) -> str | None:
     """Which scanner reads `rel`, or None. Never a real env file, whatever its name."""
     parts = rel.split("/")
     base = parts[-1]
-    if base.startswith(".env") or base in {"env", ".envrc"}:
+    if base.startswith(".env") or base in {"env", ".envrc"} or base in _VENDORED:
         return None
+    if base.endswith(_DOC_SUFFIXES):
+        return None
+    if base in {"Dockerfile", "Containerfile"} or base.startswith("Dockerfile.") or base.endswith(
+            (".Dockerfile", ".dockerfile")):
+        return "dockerfile"
+    if base == "Caddyfile" or base.startswith("Caddyfile.") or base.endswith((".Caddyfile", ".caddyfile")):
+        return "caddy"
     if base.endswith(JS_SUFFIXES):
         return "js"
     if base.endswith(".py"):
@@ -184,6 +211,10 @@ def _scan(kind: str, text: str) -> list[Hit]:
         return scan_prisma(text)
     if kind == "foundry-toml":
         return scan_foundry_toml(text)
+    if kind == "dockerfile":
+        return scan_dockerfile(text) if "$" in text and len(text) <= MAX_SCRIPT_CHARS else []
+    if kind == "caddy":
+        return scan_caddyfile(text) if "{" in text else []
     if kind == "shell-maybe" and _SHEBANG.match(text) is None:
         return []
     return scan_shell(text) if "$" in text and len(text) <= MAX_SCRIPT_CHARS else []

@@ -4,8 +4,8 @@ Direct reads (process.env, import.meta.env, Bun.env, Deno.env.get), destructurin
 process.env, SvelteKit `$env` modules and project env helpers are found with regexes that each
 start with a literal (Python's `re` then skips ahead fast; an alternation or a leading `\b`
 would make it test every position). Schema libraries (t3-env `createEnv`, envalid `cleanEnv`,
-zod `.parse(process.env)`) name variables as object keys, so those get a bracket-aware pass
-only when the file mentions them.
+envsafe `envsafe({...})`, zod `.parse(process.env)` / `.safeParse(process.env)`) name variables
+as object keys, so those get a bracket-aware pass only when the file mentions them.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ _IMPORT_NAME = re.compile(r"(?P<n>" + NAME + r")(?:\s+as\s+[\w$]+)?")
 
 _CREATE_ENV = re.compile(r"createEnv\s*\(\s*\{")
 _CLEAN_ENV = re.compile(r"cleanEnv\s*\(")
+_ENVSAFE = re.compile(r"envsafe\s*\(\s*\{")
 _ZOD_OBJECT = re.compile(r"z\s*\.\s*(?:strict)?[oO]bject\s*\(\s*\{")
 _PARSED_ENV = re.compile(r"\.\s*(?:safeParse|parse)\(\s*" + _BASES + r"\s*\)")
 _RECEIVER = re.compile(r"(?P<recv>[\w$]+)\s*$")
@@ -75,7 +76,7 @@ def scan_js(text: str) -> list[Hit]:
     if "$env/" in text:
         hits.extend(_sveltekit(text))
     hits.extend(helper_hits(text))
-    if "createEnv" in text or "cleanEnv" in text or ("parse(" in text and "bject" in text):
+    if "createEnv" in text or "cleanEnv" in text or "envsafe" in text or ("arse(" in text and "bject" in text):
         hits.extend(_schemas(text))
     return hits
 
@@ -157,6 +158,9 @@ def _schemas(text: str) -> list[Hit]:
             brace = _declared_object(text, text[start:end].strip(), r"\{")
         if brace is not None:
             hits.extend(_keys(text, brace))
+    for m in islice(_ENVSAFE.finditer(text), _MAX_SCHEMAS):
+        if starts_word(text, m.start()):
+            hits.extend(_keys(text, m.end() - 1))
     parsed = set()
     for p in islice(_PARSED_ENV.finditer(text), _MAX_SCHEMAS):
         recv = _RECEIVER.search(text, max(0, p.start() - 64), p.start())
