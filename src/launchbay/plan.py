@@ -15,8 +15,10 @@ from launchbay.models.design import (
     Decision,
     Design,
     EnvironmentCost,
+    EnvWiring,
     OptionCost,
     Provenance,
+    Runtime,
     ServicePlan,
     StoreSize,
     TargetId,
@@ -112,7 +114,41 @@ def _service_plan(ctx: PlanContext, comp: Component, target: TargetId) -> Servic
         start_command=str(comp.value("start_command")) if comp.value("start_command") else None,
         rps_per_replica=None,
         sizes={env: service_size(ctx, comp, env) for env in ctx.environments},
+        runtime=_runtime(ctx, comp),
+        env=_wiring(comp),
     )
+
+
+def _runtime(ctx: PlanContext, comp: Component) -> Runtime:
+    def text(field: str) -> str | None:
+        value = comp.value(field)
+        return None if value is None else str(value)
+
+    migrations = comp.values("migration_command")
+    dockerfiles = sorted({e.file for t in ctx.profile.project_facts.get("deploy_file", ()) if t.value == "dockerfile"
+                          and not t.detail for e in t.evidence
+                          if e.file.startswith(comp.path + "/") or comp.path == "."})
+    own = [f for f in dockerfiles if f.rsplit("/", 1)[0] in {comp.path, f"{comp.path}/docker"}]
+    return Runtime(language=text("language"), runtime_version=text("runtime_version"),
+                   package_manager=text("package_manager"), build_command=text("build_command"),
+                   test_command=text("test_command"),
+                   migration_command=str(migrations[0]) if migrations else None,
+                   dockerfile=own[0] if own else None)
+
+
+def _wiring(comp: Component) -> tuple[EnvWiring, ...]:
+    """Every variable the code reads is wired: secrets by reference, public ones into the build."""
+    out = []
+    for var in comp.env_vars:
+        if not var.read:
+            continue
+        if var.secret_class == "secret":
+            out.append(EnvWiring(name=var.name, wiring="secret", reason=var.class_reason))
+        elif var.secret_class == "public-build-time":
+            out.append(EnvWiring(name=var.name, wiring="build", reason=var.class_reason))
+        else:
+            out.append(EnvWiring(name=var.name, wiring="config", reason=var.class_reason))
+    return tuple(out)
 
 
 def _target_for(ctx: PlanContext, comp: Component, platform: str) -> TargetId:

@@ -55,6 +55,26 @@ class Decision(Model):
         return any(p.assumption for p in self.provenance)
 
 
+class EnvWiring(Model):
+    """How one env var reaches the service: plain config, a secret-store reference, or a build arg."""
+
+    name: str
+    wiring: Literal["config", "secret", "build"]
+    reason: str
+
+
+class Runtime(Model):
+    """What a renderer needs to build and run the service, as review found it."""
+
+    language: str | None
+    runtime_version: str | None
+    package_manager: str | None
+    build_command: str | None
+    test_command: str | None
+    migration_command: str | None
+    dockerfile: str | None
+
+
 class ServicePlan(Model):
     """One deployable service: where it runs and how big, per environment."""
 
@@ -67,6 +87,8 @@ class ServicePlan(Model):
     start_command: str | None
     rps_per_replica: int | None
     sizes: dict[str, ServiceSize]
+    runtime: Runtime | None = None
+    env: tuple[EnvWiring, ...] = ()
 
 
 class ServiceSize(Model):
