@@ -168,6 +168,62 @@ def plan(path: str, as_json: bool, rps: tuple[str, ...]) -> None:
         console.print_plan(design)
 
 
+def _design_for(path: str, rps: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    from launchbay.answersfile import FILENAME, load_answers
+    from launchbay.plan import build_design
+    from launchbay.review import review_project
+
+    answers_path = Path(path) / FILENAME
+    if not answers_path.exists():
+        raise LaunchbayError(f"{answers_path}: no answers yet", hint=f"run `launchbay interview {path}` first")
+    return build_design(review_project(path), load_answers(answers_path))
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(path_type=str))
+@click.option("--out", type=click.Path(file_okay=False, path_type=str),
+              help="Write the kit under DIR instead of into the project (same layout).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the kit on disk differs (CI drift check).")
+def generate(path: str, out: str | None, check: bool) -> None:
+    """Phase 4: render the Design into the deployment kit (never overwriting your edits)."""
+    from launchbay.generate import render_kit, write_kit
+
+    design = _design_for(path)
+    target = Path(out) if out else Path(path)
+    if out:
+        target.mkdir(parents=True, exist_ok=True)
+    report = write_kit(render_kit(design), target, check=check)
+    console.print_generate(report, str(target), check)
+    if report.conflicts:
+        raise LaunchbayError(f"{len(report.conflicts)} file(s) have merge conflicts: {', '.join(report.conflicts)}",
+                             hint="resolve the <<<<<<< markers (your edit vs launchbay) and run generate again")
+    if check and report.written:
+        raise LaunchbayError(f"kit drift: {len(report.written)} file(s) differ from what launchbay would generate")
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(path_type=str))
+@click.option("--strict", is_flag=True, help="A validator that is not installed is an error.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def validate(path: str, strict: bool, as_json: bool) -> None:
+    """Run every validator that applies to the kit (in parallel) and report per tool."""
+    import dataclasses
+    import json as json_mod
+    import os
+
+    from launchbay.validate import validate_kit
+
+    strict = strict or os.environ.get("LAUNCHBAY_STRICT") == "1"
+    report = validate_kit(path, strict=strict)
+    if as_json:
+        click.echo(json_mod.dumps({"strict": report.strict, "seconds": report.seconds,
+                                   "results": [dataclasses.asdict(r) for r in report.results]}, indent=2))
+    else:
+        console.print_validation(report)
+    if report.failed:
+        raise LaunchbayError(f"validation failed: {', '.join(r.validator for r in report.failed)}")
+
+
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of launchbay.yaml."""

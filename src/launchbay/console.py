@@ -15,8 +15,10 @@ from launchbay.models.profile import Component, Evidence, ProjectProfile
 if TYPE_CHECKING:
     from launchbay.answersfile import AnswersDocument
     from launchbay.doctor import DoctorReport
+    from launchbay.generate import WriteReport
     from launchbay.preflight import PreflightReport
     from launchbay.questions.base import Question, Recommendation
+    from launchbay.validate import ValidationReport
 
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False)
@@ -264,3 +266,33 @@ def print_plan(design: Design, console: Console | None = None) -> None:
         for item in design.open_items:
             c.print(f"• {item}")
     c.print(f"[dim]prices: {', '.join(design.price_tables)}[/dim]")
+
+
+def print_generate(report: WriteReport, root: str, check: bool) -> None:
+    verb = "would write" if check else "wrote"
+    _out.print(f"{verb} {len(report.written)} file(s) under {root}: {report.count('created')} created, "
+               f"{report.count('updated')} updated, {report.count('merged')} merged, "
+               f"{report.count('conflict')} conflict(s); {report.count('unchanged')} unchanged, "
+               f"{report.count('kept-user-edit')} kept as you edited them, {report.count('user-owned')} yours "
+               "(never touched)")
+    for path, action in sorted(report.actions.items()):
+        if action not in {"unchanged"}:
+            style = {"conflict": "red", "merged": "yellow", "user-owned": "dim",
+                     "kept-user-edit": "dim"}.get(action, "")
+            _out.print(Text(f"  {action:<15} {path}", style=style))
+
+
+def print_validation(report: ValidationReport) -> None:
+    styles = {"PASS": "green", "FAIL": "red", "SKIPPED": "yellow"}
+    for r in report.results:
+        _out.print(Text.assemble((f"{r.status:<8}", f"bold {styles[r.status]}"), f"{r.validator:<20}",
+                                 f"{r.summary} ({r.seconds}s)"), soft_wrap=True)
+        if r.hint and r.status == "SKIPPED":
+            _out.print(Text(f"          install: {r.hint}", style="yellow"), soft_wrap=True)
+        for file, line, message in r.findings[:20]:
+            _out.print(f"          {file}:{line}: {message}", soft_wrap=True)
+        if len(r.findings) > 20:
+            _out.print(f"          … {len(r.findings) - 20} more (see --json)")
+    mode = "strict" if report.strict else "lenient (missing tools skipped)"
+    _out.print(f"{len(report.results)} validator(s) in {report.seconds}s, {mode}; "
+               f"{len(report.failed)} failed")

@@ -1,0 +1,7 @@
+"""Renderers: an explicit registry, one module per artifact kind. Each reads only the Design."""
+
+from __future__ import annotations
+
+from launchbay.renderers.base import Renderer
+
+REGISTRY: dict[str, Renderer] = {}
