@@ -81,8 +81,17 @@ def build_design(profile: ProjectProfile, doc: AnswersDocument, *,
         assumptions=(*sorted(set(ctx.assumptions)), *_accepted(ctx)),
         open_items=tuple(f"{i.key}: {i.reason}" for i in doc.open_items),
         price_tables=(f"{ctx.prices.provider} (compiled {ctx.prices.compiled})",),
+        docs_root=_docs_root(profile),
     )
     return design
+
+
+def _docs_root(profile: ProjectProfile) -> str:
+    """Deployment docs go beside the planning docs: grimoires/loa/deployment, loa-grimoire/… or docs/."""
+    for prefix in ("grimoires/loa/", "loa-grimoire/"):
+        if any(d.path.startswith(prefix) for d in profile.planning_docs):
+            return prefix + "deployment"
+    return "docs/deployment"
 
 
 def _check_supported(ctx: PlanContext) -> None:

@@ -211,6 +211,7 @@ class Design(Model):
     assumptions: tuple[str, ...]
     open_items: tuple[str, ...]
     price_tables: tuple[str, ...]
+    docs_root: str = "docs/deployment"
 
 
 ServicePlan.model_rebuild()

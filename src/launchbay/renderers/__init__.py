@@ -3,5 +3,8 @@
 from __future__ import annotations
 
 from launchbay.renderers.base import Renderer
+from launchbay.renderers.docs import DocsRenderer
 
-REGISTRY: dict[str, Renderer] = {}
+REGISTRY: dict[str, Renderer] = {
+    "docs": DocsRenderer(),
+}
