@@ -82,3 +82,13 @@ def _all_clauses(have: tuple[int, ...], spec: str) -> bool | None:
         if op == "~" and (have < want or have[:2] != (*want, 0)[:2]):
             return False
     return True
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """`3.12.1` -> (3, 12, 1); stops at the first non-numeric part."""
+    out: list[int] = []
+    for part in version.split("."):
+        if not part.isdigit():
+            break
+        out.append(int(part))
+    return tuple(out)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
+from launchbay.detectors.base import load_toml
 from launchbay.tree import ProjectTree
 
 
@@ -140,13 +140,7 @@ def _json_block(lines: list[str], key: str) -> tuple[int, int | None]:
 
 
 # ---------------------------------------------------------------- Python
-def _toml(text: str | None) -> dict[str, Any] | None:
-    if text is None:
-        return None
-    try:
-        return tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError):
-        return None
+_toml = load_toml
 
 
 def _pep508_dep(rel: str, lines: list[str], req: object, dev: bool, deps: list[Dep]) -> None:

@@ -39,9 +39,10 @@ from __future__ import annotations
 
 import bisect
 import re
+import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from launchbay.models.profile import Evidence, Fact, FactValue
 from launchbay.tree import ProjectTree
@@ -190,3 +191,13 @@ def fact_at(
         return None
     line, text = found
     return fact(detector, subject, kind, value, rel, line, text, **kw)  # type: ignore[arg-type]
+
+
+def load_toml(text: str | None) -> dict[str, Any] | None:
+    """Parsed TOML, or None for missing or malformed text: a hostile tree must never crash review."""
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return None

@@ -33,6 +33,7 @@ from launchbay.detectors.deploy_scripts import (
     script_of,
 )
 from launchbay.models.profile import Fact
+from launchbay.versions import version_tuple
 
 START_PRIORITY = 60
 PORT_PRIORITY = 60
@@ -386,15 +387,7 @@ def _runtime(
 def satisfies(version: str, floor: str) -> bool:
     """Whether image version `version` ("1.18.2", "1.22") is at least `floor` ("1.18"), compared
     to the image tag's precision (`golang:1.21` is the newest 1.21.x, so it meets `go 1.21.5`)."""
-    have = _numbers(version)
-    need = _numbers(floor)
+    have = version_tuple(version)
+    need = version_tuple(floor)
     return bool(have) and bool(need) and have >= need[: len(have)]
 
-
-def _numbers(version: str) -> tuple[int, ...]:
-    out: list[int] = []
-    for part in version.split("."):
-        if not part.isdigit():
-            break
-        out.append(int(part))
-    return tuple(out)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import posixpath
-import tomllib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from yaml.nodes import Node
 
+from launchbay.detectors.base import load_toml
 from launchbay.detectors.deploy_common import (
     Source,
     get,
@@ -30,11 +30,7 @@ from launchbay.models.profile import Fact
 PLATFORM_PRIORITY = 70
 
 
-def _toml(text: str) -> dict[str, Any] | None:
-    try:
-        return tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
-        return None
+_toml = load_toml
 
 
 def _json(text: str) -> dict[str, Any] | None:

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from launchbay.detectors.base import DetectorContext
 from launchbay.detectors.python_code import is_source, scan_sources
 from launchbay.detectors.python_commands import TEST_TARGETS, makefile
-from launchbay.detectors.python_common import Loc, first_line, in_comp, join, line_of, make, version_tuple
+from launchbay.detectors.python_common import Loc, first_line, in_comp, join, line_of, make
 from launchbay.detectors.python_launch import Launch, is_launch_script
 from launchbay.detectors.python_manifest import Manifest, read_manifest, requirement_files
 from launchbay.detectors.python_roles import classify, frameworks, inferred, script_start
 from launchbay.models.profile import Fact
+from launchbay.versions import version_tuple
 
 _ROOT_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
 _PIN = re.compile(r"^\s*(?:python-?)?(\d+\.\d+(?:\.\d+)?)\s*$")

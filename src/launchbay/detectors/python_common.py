@@ -78,14 +78,6 @@ def module_of(comp_rel: str) -> str:
     return ".".join(parts)
 
 
-def version_tuple(version: str) -> tuple[int, ...]:
-    """`3.12.1` -> (3, 12, 1); stops at the first non-numeric part."""
-    out: list[int] = []
-    for part in version.split("."):
-        if not part.isdigit():
-            break
-        out.append(int(part))
-    return tuple(out)
 
 
 @dataclass(frozen=True)

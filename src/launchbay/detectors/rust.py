@@ -9,12 +9,11 @@ examples do not say how the service runs.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from launchbay.detectors.base import DetectorContext, Match, fact
+from launchbay.detectors.base import DetectorContext, Match, fact, load_toml
 from launchbay.models.profile import Fact
 
 NAME = "rust"
@@ -77,13 +76,7 @@ def toml_line(text: str, section: str, key: str | None = None, nth: int = 0) -> 
     return None
 
 
-def _load(text: str | None) -> dict[str, Any] | None:
-    if text is None:
-        return None
-    try:
-        return tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError):
-        return None
+_load = load_toml
 
 
 def _hits(ctx: DetectorContext, rel: str, needles: tuple[str, ...], rx: re.Pattern[str]) -> Iterator[Match]:
