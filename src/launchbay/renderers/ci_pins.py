@@ -1,0 +1,93 @@
+"""Every third-party thing a generated pipeline runs, pinned in one place.
+
+Actions are pinned by full commit SHA (a tag can be moved; a commit cannot) and the tag is kept
+beside it for the reader and for update tools. Each SHA below was read from the action's own
+repository (`git show-ref --tags`, annotated tags dereferenced to their commit). Job images and tool
+versions are exact releases, never a floating tag. Updating a pin is a one-line change here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActionPin:
+    repo: str
+    sha: str
+    tag: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.repo}@{self.sha}"
+
+
+ACTIONS: dict[str, ActionPin] = {
+    "checkout": ActionPin("actions/checkout", "3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "setup-node": ActionPin("actions/setup-node", "820762786026740c76f36085b0efc47a31fe5020", "v7.0.0"),
+    "setup-python": ActionPin("actions/setup-python", "5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
+    "setup-go": ActionPin("actions/setup-go", "b7ad1dad31e06c5925ef5d2fc7ad053ef454303e", "v7.0.0"),
+    "setup-uv": ActionPin("astral-sh/setup-uv", "20cfd1bf945f4377ade1205e4dbc17946fc9a30d", "v10.0.1"),
+    "setup-bun": ActionPin("oven-sh/setup-bun", "0c5077e51419868618aeaa5fe8019c62421857d6", "v2.2.0"),
+    "setup-helm": ActionPin("Azure/setup-helm", "9bc31f4ebc9c6b171d7bfbaa5d006ae7abdb4310", "v5.0.1"),
+    "aws-credentials": ActionPin("aws-actions/configure-aws-credentials",
+                                 "e6de054238d6b7531b4efff3b6587d9aade6a06c", "v6.2.3"),
+    "ecr-login": ActionPin("aws-actions/amazon-ecr-login", "03f1aad4c6c7ffd436567f42f9384779290529bd", "v2.1.7"),
+    "trivy": ActionPin("aquasecurity/trivy-action", "ed142fd0673e97e23eac54620cfb913e5ce36c25", "v0.36.0"),
+}
+
+# Tool releases the pipelines install (each checked against its project's tags or its registry).
+TRIVY_VERSION = "0.74.0"
+HELM_VERSION = "4.2.4"
+UV_VERSION = "0.13.9"
+POETRY_VERSION = "2.5.1"
+PIPENV_VERSION = "2026.10.3"
+COREPACK_VERSION = "0.36.0"
+BUN_VERSION = "1.4.5"
+RUNNER = "ubuntu-24.04"  # a named runner image, not ubuntu-latest
+
+# Exact runtime releases per major line (official Docker images; the same versions go to setup-*).
+NODE = {"18": "18.20.8", "20": "20.20.2", "22": "22.23.2", "24": "24.19.0", "26": "26.7.0"}
+PYTHON = {"3.10": "3.10.21", "3.11": "3.11.16", "3.12": "3.12.14", "3.13": "3.13.15", "3.14": "3.14.7"}
+GO = {"1.26": "1.26.7", "1.27": "1.27.0"}
+RUST = "1.98.0"
+DEFAULT_LINE = {"node": "24", "python": "3.12", "go": "1.27"}
+
+# GitLab job images (exact tags of official images).
+DOCKER_CLI_IMAGE = "docker:29.7.2-cli"
+DOCKER_DIND_IMAGE = "docker:29.7.2-dind"
+ALPINE_IMAGE = "alpine:3.24.1"
+TRIVY_IMAGE = f"aquasec/trivy:{TRIVY_VERSION}"
+
+_USES = re.compile(r"^(\s*(?:-\s+)?uses:\s+)(\S+)\s*$")
+
+
+def exact_version(runtime_version: str | None, language: str | None) -> tuple[str, str]:
+    """("node", "20.20.2") from "node 20" (an exact version as written is kept as is)."""
+    runtime, _, written = (runtime_version or "").partition(" ")
+    if not runtime:
+        runtime = {"typescript": "node", "javascript": "node", "python": "python", "go": "go",
+                   "rust": "rust"}.get(language or "", "node")
+    written = written.strip().lstrip("v^~>=")
+    table = {"node": NODE, "python": PYTHON, "go": GO}.get(runtime)
+    if runtime == "rust":
+        return runtime, RUST
+    if table is None:
+        return runtime, written
+    if written.count(".") >= 2 and all(p.isdigit() for p in written.split(".")):
+        return runtime, written
+    key = written if written in table else written.split(".")[0] if runtime == "node" else written
+    return runtime, table.get(key, table[DEFAULT_LINE[runtime]])
+
+
+def comment_tags(text: str) -> str:
+    """Annotate each pinned `uses:` line with its tag (YAML dumpers cannot write comments)."""
+    by_ref = {pin.ref: pin.tag for pin in ACTIONS.values()}
+    out = []
+    for line in text.split("\n"):
+        match = _USES.match(line)
+        if match and match.group(2) in by_ref:
+            line = f"{line}  # {by_ref[match.group(2)]}"
+        out.append(line)
+    return "\n".join(out)
