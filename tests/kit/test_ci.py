@@ -81,7 +81,7 @@ def files(d: Design) -> dict[str, str]:
 
 
 def workflow(d: Design, name: str) -> dict[str, Any]:
-    data = yaml.safe_load(files(d)[f".github/workflows/{name}.yml"])
+    data = yaml.safe_load(files(d)[f".github/workflows/launchbay-{name}.yml"])
     assert isinstance(data, dict)
     return data
 
@@ -102,7 +102,7 @@ def scripts(job: dict[str, Any]) -> str:
 
 def test_each_host_gets_its_own_pipeline_and_exactly_one_wiring_file() -> None:
     github, lab = files(design("evm-dapp")), files(gitlab("evm-dapp"))
-    assert sorted(github) == [".github/workflows/ci.yml", ".github/workflows/deploy.yml",
+    assert sorted(github) == [".github/workflows/launchbay-ci.yml", ".github/workflows/launchbay-deploy.yml",
                               "deploy/launchbay-wiring.json"]
     assert sorted(lab) == [".gitlab-ci.yml", "deploy/launchbay-wiring.json"]
     other = design("evm-dapp", cicd=frozenset({("git_host", "bitbucket")}))
@@ -219,7 +219,8 @@ def test_deploy_promotes_one_image_through_staging_then_gated_production_with_sm
     assert web["env"]["NEXT_PUBLIC_API_URL"] == "${{ vars.NEXT_PUBLIC_API_URL }}"
     assert "--build-arg NEXT_PUBLIC_API_URL" in web["run"]
     # approvals: production → the header names the environment that needs reviewers
-    assert "required reviewers to the GitHub environment(s) production" in files(d)[".github/workflows/deploy.yml"]
+    deploy_text = files(d)[".github/workflows/launchbay-deploy.yml"]
+    assert "required reviewers to the GitHub environment(s) production" in deploy_text
 
 
 def test_rollback_is_manual_per_environment_and_redeploys_by_digest() -> None:
@@ -239,7 +240,7 @@ def test_rollback_is_manual_per_environment_and_redeploys_by_digest() -> None:
 
 def test_vm_deploy_uses_ssh_agent_pinned_host_keys_and_the_hosts_deploy_script() -> None:
     d = design("discord-bot")
-    text = files(d)[".github/workflows/deploy.yml"]
+    text = files(d)[".github/workflows/launchbay-deploy.yml"]
     wf = yaml.safe_load(text)
     job = wf["jobs"]["deploy-production"]
     agent = next(s for s in job["steps"] if s["name"] == "Start ssh-agent with the deploy key")
@@ -257,9 +258,10 @@ def test_vm_deploy_uses_ssh_agent_pinned_host_keys_and_the_hosts_deploy_script()
 
 
 def test_approvals_gate_the_right_environments() -> None:
-    assert "Approvals: none required" in files(design("py-web3"))[".github/workflows/deploy.yml"]
-    assert "environment(s) production " in files(design("discord-bot"))[".github/workflows/deploy.yml"]  # open item
-    every = files(design("evm-dapp", cicd=frozenset({("approvals", "all")})))[".github/workflows/deploy.yml"]
+    assert "Approvals: none required" in files(design("py-web3"))[".github/workflows/launchbay-deploy.yml"]
+    bot_deploy = files(design("discord-bot"))[".github/workflows/launchbay-deploy.yml"]
+    assert "environment(s) production " in bot_deploy  # open item
+    every = files(design("evm-dapp", cicd=frozenset({("approvals", "all")})))[".github/workflows/launchbay-deploy.yml"]
     assert "environment(s) staging, production " in every
 
 
@@ -367,8 +369,9 @@ def test_validators_only_look_at_generated_files(tmp_path: Path) -> None:
     (tmp_path / ".github/workflows/theirs.yml").write_text("on: push\njobs: {}\n", encoding="utf-8")
     (tmp_path / "Dockerfile").write_text("FROM node\n", encoding="utf-8")  # the user's own, not ours to judge
     files_ = kit_files(tmp_path)
-    assert workflows(tmp_path, files_) == (".github/workflows/ci.yml", ".github/workflows/deploy.yml")
-    assert yaml_files(tmp_path, files_) == (".github/workflows/ci.yml", ".github/workflows/deploy.yml")
+    both = (".github/workflows/launchbay-ci.yml", ".github/workflows/launchbay-deploy.yml")
+    assert workflows(tmp_path, files_) == both
+    assert yaml_files(tmp_path, files_) == both
     result = ConsistencyValidator().run(tmp_path, files_, None)
     assert not any(f == "Dockerfile" for f, _, _ in result.findings)
 
@@ -411,7 +414,7 @@ def test_shellcheck_really_checks_the_scripts(tmp_path: Path) -> None:
     for tool in ("actionlint", "check-jsonschema", "shellcheck"):
         _tool(tool)
     write_kit(render_kit(design("evm-dapp"), CI), tmp_path)
-    path = tmp_path / ".github/workflows/ci.yml"
+    path = tmp_path / ".github/workflows/launchbay-ci.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("tsc -p tsconfig.json", "cd $HOME; tsc"), encoding="utf-8")
     result = ActionlintValidator().run(tmp_path, kit_files(tmp_path), None)
     assert result.status == "FAIL" and any("SC2086" in m or "SC2164" in m for _, _, m in result.findings)

@@ -28,7 +28,8 @@ def design(name: str) -> Design:
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_pages_live_beside_the_planning_docs(name: str) -> None:
     files = {f.path: f.content for f in DocsRenderer().render(design(name))}
-    root = {"py-web3": "grimoires/loa/deployment", "discord-bot": "loa-grimoire/deployment"}.get(name, "docs/deployment")
+    roots = {"py-web3": "grimoires/loa/deployment", "discord-bot": "loa-grimoire/deployment"}
+    root = roots.get(name, "docs/deployment")
     assert set(files) == {f"{root}/{p}" for p in PAGES}
     assert all(text.endswith("\n") and not text.endswith("\n\n") for text in files.values())
 

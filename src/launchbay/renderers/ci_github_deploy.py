@@ -1,4 +1,4 @@
-"""`.github/workflows/deploy.yml`: on every push to the default branch, test and scan, build and push
+"""`.github/workflows/launchbay-deploy.yml`: on every push to the default branch, test and scan, build and push
 images once (OIDC to AWS), deploy each environment in the Design's order with smoke tests, the
 production one behind its protected GitHub environment; plus a manual, per-environment rollback to
 the image of a given version (workflow_dispatch)."""

@@ -58,7 +58,7 @@ def _skipped(design: Design, ci_system: str) -> list[dict[str, str]]:
         return []
     from launchbay.renderers.ci_github_deploy import ROLLBACK_SKIP
 
-    return [{"check": ROLLBACK_SKIP[0], "file": ".github/workflows/deploy.yml", "reason": ROLLBACK_SKIP[1]}]
+    return [{"check": ROLLBACK_SKIP[0], "file": ".github/workflows/launchbay-deploy.yml", "reason": ROLLBACK_SKIP[1]}]
 
 
 def wiring_file(design: Design, ci_system: str) -> KitFile:

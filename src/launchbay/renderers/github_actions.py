@@ -1,4 +1,4 @@
-"""GitHub Actions for designs whose code lives on GitHub: `ci.yml` (pull requests: build and test
+"""GitHub Actions for designs whose code lives on GitHub: `launchbay-ci.yml` (pull requests: build and test
 every service, scan dependencies / secrets / IaC, build and scan every image) and `deploy.yml`
 (see ci_github_deploy). Also writes the env-wiring file the consistency check reads, for every
 design not on GitLab (the GitLab renderer writes it there)."""
@@ -16,8 +16,8 @@ from launchbay.renderers.ci_plan import job_id, service_ci
 from launchbay.renderers.ci_wiring import wiring_file
 from launchbay.renderers.ci_yaml import dump
 
-CI_PATH = ".github/workflows/ci.yml"
-DEPLOY_PATH = ".github/workflows/deploy.yml"
+CI_PATH = ".github/workflows/launchbay-ci.yml"  # never collides with a project's own ci.yml
+DEPLOY_PATH = ".github/workflows/launchbay-deploy.yml"
 
 
 def ci_workflow(design: Design) -> dict[str, Any]:
