@@ -43,7 +43,8 @@ HELM_VERSION = "4.2.4"
 UV_VERSION = "0.13.9"
 POETRY_VERSION = "2.5.1"
 PIPENV_VERSION = "2026.10.3"
-COREPACK_VERSION = "0.36.0"
+from launchbay.renderers.dockerfile_images import COREPACK_VERSION as COREPACK_VERSION  # node ^20.10 and up
+
 BUN_VERSION = "1.4.5"
 RUNNER = "ubuntu-24.04"  # a named runner image, not ubuntu-latest
 

@@ -14,6 +14,7 @@ from typing import Literal
 
 from launchbay.models.design import Design, ServicePlan
 from launchbay.renderers import ci_pins
+from launchbay.renderers.dockerfile import build_context
 from launchbay.renderers.terraform_facts import prefix, services, slug
 from launchbay.renderers.vm_layout import slug as vm_slug
 
@@ -35,6 +36,7 @@ class ServiceCI:
     version: str
     manager: str
     per_env: bool = False  # its image is built per environment (public build-time values inlined)
+    build_dir: str = "."  # the docker build context the Dockerfile expects
 
     @property
     def workdir(self) -> str:
@@ -72,10 +74,9 @@ class ServiceCI:
 
     @property
     def context(self) -> str:
-        """An existing Dockerfile is built from the repository root (the workspace convention);
-        a generated one from its component folder, where its `.dockerignore` sits."""
-        rt = self.plan.runtime
-        return "." if (rt is not None and rt.dockerfile) or self.workdir == "." else self.workdir
+        """An existing Dockerfile is built from the repository root (the workspace convention); a
+        generated one from where the Dockerfile renderer says (the root for workspace members)."""
+        return self.build_dir
 
     @property
     def build_args(self) -> tuple[str, ...]:
@@ -172,7 +173,9 @@ def service_ci(design: Design) -> tuple[ServiceCI, ...]:
         rt = plan.runtime
         runtime, version = ci_pins.exact_version(rt.runtime_version if rt else None, rt.language if rt else None)
         key = keyed.get(plan.component) or slug(plan.name, 20)
-        out.append(ServiceCI(plan=plan, key=key, runtime=runtime, version=version, manager=_manager(plan, runtime)))
+        context = "." if rt is not None and rt.dockerfile else build_context(design, plan)
+        out.append(ServiceCI(plan=plan, key=key, runtime=runtime, version=version, manager=_manager(plan, runtime),
+                             build_dir=context))
     # A VM runs one version tag for all its images, so one per-environment image makes them all so.
     vm_per_env = any(s.deploy == "vm" and s.build_args for s in out)
     return tuple(replace(s, per_env=bool(s.has_image and (s.build_args or (s.deploy == "vm" and vm_per_env))))
