@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from launchbay.renderers.dockerfile_images import COREPACK_VERSION as COREPACK_VERSION  # node ^20.10 and up
+
 
 @dataclass(frozen=True)
 class ActionPin:
@@ -43,7 +45,6 @@ HELM_VERSION = "4.2.4"
 UV_VERSION = "0.13.9"
 POETRY_VERSION = "2.5.1"
 PIPENV_VERSION = "2026.10.3"
-from launchbay.renderers.dockerfile_images import COREPACK_VERSION as COREPACK_VERSION  # node ^20.10 and up
 
 BUN_VERSION = "1.4.5"
 RUNNER = "ubuntu-24.04"  # a named runner image, not ubuntu-latest
