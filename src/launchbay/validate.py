@@ -6,6 +6,7 @@ hint is shown; under strict a skip is an error).
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -32,21 +33,13 @@ class ValidationReport:
 
 
 def kit_files(root: Path) -> tuple[str, ...]:
-    out = []
-    for dirpath, dirnames, filenames in sorted((d, sorted(n), sorted(f)) for d, n, f in _walk(root)):
-        del dirnames
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        for name in filenames:
-            out.append(name if rel_dir == "." else f"{rel_dir}/{name}")
-    return tuple(sorted(out))
-
-
-def _walk(root: Path):  # type: ignore[no-untyped-def]
-    import os
-
+    """Every file under the kit root (relative POSIX paths), skipping tool and dependency folders."""
+    out: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS]
-        yield dirpath, dirnames, filenames
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        out.extend(name if rel_dir == "." else f"{rel_dir}/{name}" for name in filenames)
+    return tuple(sorted(out))
 
 
 def validate_kit(root: str | Path, *, strict: bool = False,
