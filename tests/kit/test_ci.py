@@ -9,23 +9,19 @@ import json
 import os
 import re
 import shutil
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from launchbay.answersfile import load_answers
 from launchbay.generate import render_kit, write_kit
 from launchbay.models.design import Design
-from launchbay.plan import build_design
 from launchbay.renderers import ci_pins
 from launchbay.renderers.base import Renderer
 from launchbay.renderers.ci_plan import service_ci
 from launchbay.renderers.github_actions import GitHubActionsRenderer
 from launchbay.renderers.gitlab_ci import GitLabCIRenderer
-from launchbay.review import review_project
 from launchbay.secretscan import secret_kind
 from launchbay.validate import kit_files, validate_kit
 from launchbay.validators.actionlint import ActionlintValidator, workflows
@@ -33,6 +29,7 @@ from launchbay.validators.base import Validator
 from launchbay.validators.consistency import ConsistencyValidator
 from launchbay.validators.gitlab import GitLabCIValidator
 from launchbay.validators.yamllint import YamllintValidator, yaml_files
+from tests.kit.support import design
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / ".tools" / "bin"
@@ -40,17 +37,6 @@ STRICT = os.environ.get("LAUNCHBAY_STRICT") == "1"
 EXAMPLES = ("evm-dapp", "py-web3", "discord-bot")
 CI: dict[str, Renderer] = {"github-actions": GitHubActionsRenderer(), "gitlab-ci": GitLabCIRenderer()}
 SHA_PIN = re.compile(r"^\s*(?:-\s+)?uses:\s+([\w.-]+/[\w.-]+)@([0-9a-f]{40})  # (v\d+(?:\.\d+)*)$")
-
-
-@cache
-def design(name: str, **changes: frozenset[tuple[str, Any]]) -> Design:
-    """An example's real design; `changes` (topic → {(field, value)}) edit its answers first."""
-    example = ROOT / "examples" / name
-    doc = load_answers(example / "launchbay.yaml")
-    answers = doc.answers
-    update = {topic: getattr(answers, topic).model_copy(update=dict(fields)) for topic, fields in changes.items()}
-    doc = doc.model_copy(update={"answers": answers.model_copy(update=update)})
-    return build_design(review_project(example), doc)
 
 
 def gitlab(name: str) -> Design:

@@ -7,42 +7,28 @@ import os
 import re
 import shutil
 import subprocess
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from launchbay.answersfile import load_answers
 from launchbay.errors import LaunchbayError
 from launchbay.generate import render_kit, write_kit
 from launchbay.models.design import DataStore, Design, StoreSize
-from launchbay.plan import build_design
 from launchbay.renderers.vm import VmRenderer
 from launchbay.renderers.vm_layout import layout
 from launchbay.renderers.vm_provision import app_unit, backup_service_unit, backup_timer_unit
-from launchbay.review import review_project
 from launchbay.secretscan import secret_kind
 from launchbay.validate import kit_files, validate_kit
 from launchbay.validators.compose import ComposeValidator, path_line
 from launchbay.validators.shell import ShellValidator
+from tests.kit.support import design
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / ".tools" / "bin"
 STRICT = os.environ.get("LAUNCHBAY_STRICT") == "1"
 VARIANTS = ("discord-bot", "evm-dapp", "py-web3")
-
-
-@cache
-def design(name: str, **changes: frozenset[tuple[str, Any]]) -> Design:
-    """An example's real design; `changes` (topic → {(field, value)}) edit its answers first."""
-    example = ROOT / "examples" / name
-    doc = load_answers(example / "launchbay.yaml")
-    answers = doc.answers
-    update = {topic: getattr(answers, topic).model_copy(update=dict(fields)) for topic, fields in changes.items()}
-    doc = doc.model_copy(update={"answers": answers.model_copy(update=update)})
-    return build_design(review_project(example), doc)
 
 
 def vm_design(name: str) -> Design:
