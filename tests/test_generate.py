@@ -107,3 +107,14 @@ def test_executable_bit(tmp_path: Path) -> None:
     })()})
     write_kit(render, tmp_path)
     assert os.access(tmp_path / "deploy/run.sh", os.X_OK)
+
+
+def test_secrets_that_cannot_be_wired_are_listed_and_nothing_is_rendered() -> None:
+    from launchbay.generate import UnwiredError
+    from tests.kit.support import design
+
+    d = design("evm-dapp", security=frozenset({("secrets_manager", "azure-key-vault")}))
+    with pytest.raises(UnwiredError) as exc:
+        render_kit(d)
+    assert "@vaultline/api: RELAYER_PRIVATE_KEY" in exc.value.message
+    assert "aws-secrets-manager" in (exc.value.hint or "")

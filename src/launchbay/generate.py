@@ -53,8 +53,33 @@ class WriteReport:
         return tuple(p for p, a in sorted(self.actions.items()) if a == "conflict")
 
 
+# Secret stores the renderers wire: AWS Secrets Manager (ECS secrets / boot-time env file), or on a VM
+# the env file rendered at boot from Vault or sops.
+WIRED_STORES = {"aws": {"aws-secrets-manager"}, "self-hosted": {"aws-secrets-manager", "vault", "sops"}}
+
+
+class UnwiredError(LaunchbayError):
+    """Variables the code reads that the kit cannot deliver: generating anyway would ship a broken app."""
+
+
+def check_wiring(design: Design) -> None:
+    """Every secret a service reads needs a store the kit can wire; list every one that has none."""
+    store = design.security.get("secrets", "")
+    allowed = WIRED_STORES.get(design.cloud, set())
+    unwired = sorted(f"{s.name}: {e.name}" for s in design.services for e in s.env
+                     if e.wiring == "secret" and store not in allowed)
+    if unwired:
+        raise UnwiredError(
+            f"{len(unwired)} secret variable(s) cannot be wired with secrets manager {store!r} on {design.cloud}: "
+            + "; ".join(unwired),
+            hint=f"answer security.secrets_manager with one of {', '.join(sorted(allowed))} and run again",
+        )
+
+
 def render_kit(design: Design, renderers: Mapping[str, Renderer] | None = None) -> Kit:
     """Every renderer's files, sorted by path; two renderers claiming one path is a bug."""
+    if renderers is None:
+        check_wiring(design)
     files: dict[str, KitFile] = {}
     for renderer in (REGISTRY if renderers is None else renderers).values():
         for kit_file in renderer.render(design):
