@@ -6,7 +6,6 @@ yamllint) and by the consistency validator over the whole kit."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -30,10 +29,9 @@ from launchbay.validators.consistency import ConsistencyValidator
 from launchbay.validators.gitlab import GitLabCIValidator
 from launchbay.validators.yamllint import YamllintValidator, yaml_files
 from tests.kit.support import design
+from tests.kit.support import require_tool as _tool
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ROOT / ".tools" / "bin"
-STRICT = os.environ.get("LAUNCHBAY_STRICT") == "1"
 EXAMPLES = ("evm-dapp", "py-web3", "discord-bot")
 CI: dict[str, Renderer] = {"github-actions": GitHubActionsRenderer(), "gitlab-ci": GitLabCIRenderer()}
 SHA_PIN = re.compile(r"^\s*(?:-\s+)?uses:\s+([\w.-]+/[\w.-]+)@([0-9a-f]{40})  # (v\d+(?:\.\d+)*)$")
@@ -365,17 +363,8 @@ def test_validators_only_look_at_generated_files(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- real validators
 
 
-@pytest.fixture(autouse=True)
-def _tools_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    if TOOLS.is_dir():
-        monkeypatch.setenv("PATH", f"{TOOLS}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
-def _tool(name: str) -> None:
-    if shutil.which(name) is None:
-        if STRICT:
-            pytest.fail(f"{name} is required under LAUNCHBAY_STRICT=1")
-        pytest.skip(f"{name} not installed")
 
 
 @pytest.mark.validator

@@ -32,10 +32,10 @@ from launchbay.renderers.dockerfile_images import NODE, NODE_DEFAULT, PYTHON, PY
 from launchbay.review import review_project
 from launchbay.validators.base import find_tool
 from launchbay.validators.hadolint import HadolintValidator
+from tests.kit.support import require_tool as _tool
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ("evm-dapp", "py-web3", "discord-bot")
-STRICT = os.environ.get("LAUNCHBAY_STRICT") == "1"
 RENDERERS = {"dockerfile": DockerfileRenderer()}
 
 
@@ -288,13 +288,6 @@ def test_rendering_is_deterministic() -> None:
 # --------------------------------------------------------------------------- real validators
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        if STRICT:
-            pytest.fail(f"{name} is required under LAUNCHBAY_STRICT")
-        pytest.skip(f"{name} not installed ({find_tool(name).hint})")
-    return path
 
 
 def _kit(d: Design, tmp: Path) -> tuple[Path, tuple[str, ...]]:

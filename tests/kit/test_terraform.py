@@ -30,10 +30,10 @@ from launchbay.validate import kit_files, validate_kit
 from launchbay.validators.checkov import CheckovValidator
 from launchbay.validators.terraform import TerraformValidator, plugin_mirror
 from launchbay.validators.trivy import TrivyValidator
+from tests.kit.support import STRICT
+from tests.kit.support import require_tool as _tool
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ROOT / ".tools" / "bin"
-STRICT = os.environ.get("LAUNCHBAY_STRICT") == "1"
 TF = "deploy/terraform"
 MODULE_FILES = ("README.md", "main.tf", "outputs.tf", "variables.tf", "versions.tf")
 ROOT_FILES = ("backend.tf", "main.tf", "outputs.tf", "terraform.tfvars.example", "variables.tf", "versions.tf")
@@ -290,17 +290,8 @@ def test_kubernetes_design_gets_eks_sized_from_the_priced_node_group() -> None:
 # --------------------------------------------------------------------------- real validators
 
 
-@pytest.fixture(autouse=True)
-def _tools_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    if TOOLS.is_dir():
-        monkeypatch.setenv("PATH", f"{TOOLS}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
-def _tool(name: str) -> None:
-    if shutil.which(name) is None:
-        if STRICT:
-            pytest.fail(f"{name} is required under LAUNCHBAY_STRICT=1")
-        pytest.skip(f"{name} not installed")
 
 
 def _mirror() -> None:

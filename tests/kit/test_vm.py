@@ -24,10 +24,9 @@ from launchbay.validate import kit_files, validate_kit
 from launchbay.validators.compose import ComposeValidator, path_line
 from launchbay.validators.shell import ShellValidator
 from tests.kit.support import design
+from tests.kit.support import require_tool as _tool
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ROOT / ".tools" / "bin"
-STRICT = os.environ.get("LAUNCHBAY_STRICT") == "1"
 VARIANTS = ("discord-bot", "evm-dapp", "py-web3")
 
 
@@ -50,19 +49,8 @@ def compose(name: str) -> dict[str, Any]:
     return data
 
 
-def _tool(name: str) -> str | None:
-    found = shutil.which(name) or (str(TOOLS / name) if (TOOLS / name).exists() else None)
-    if found is None:
-        if STRICT:
-            pytest.fail(f"{name} is required under LAUNCHBAY_STRICT=1")
-        pytest.skip(f"{name} not installed")
-    return found
 
 
-@pytest.fixture(autouse=True)
-def _tools_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    if TOOLS.is_dir():
-        monkeypatch.setenv("PATH", f"{TOOLS}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
 # --- which designs, which files ---------------------------------------------------------------
