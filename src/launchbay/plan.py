@@ -28,6 +28,7 @@ from launchbay.planning.backup import plan_backup
 from launchbay.planning.context import PlanContext
 from launchbay.planning.decide import choose_platform, frontend_target
 from launchbay.planning.nodes import node_lines, plan_nodes, wants_own_nodes
+from launchbay.planning.operations import plan_chains, plan_monitoring, plan_security, plan_slo
 from launchbay.planning.savings import savings_options
 from launchbay.planning.sizing import database_size, needed_connections, service_size, smallest
 from launchbay.targets import PLATFORMS, TARGETS
@@ -82,6 +83,11 @@ def build_design(profile: ProjectProfile, doc: AnswersDocument, *,
         open_items=tuple(f"{i.key}: {i.reason}" for i in doc.open_items),
         price_tables=(f"{ctx.prices.provider} (compiled {ctx.prices.compiled})",),
         docs_root=_docs_root(profile),
+        slo=plan_slo(ctx),
+        monitoring=plan_monitoring(ctx),
+        security_plan=plan_security(ctx),
+        blockchain=plan_chains(ctx),
+        dr_region=ctx.answer("backup.dr_region"),
     )
     return design
 
@@ -344,9 +350,12 @@ def _frontend_decisions(ctx: PlanContext, services: tuple[ServicePlan, ...]) -> 
 
 
 def _network(ctx: PlanContext, platform: str) -> dict[str, str]:
+    named = {key: str(ctx.answer(f"deployment.{key}")) for key in ("domain", "dns_provider")
+             if ctx.answer(f"deployment.{key}")}
     if platform == "vm":
-        return {"ingress": "Caddy on the VM (automatic TLS)", "firewall": "only 80/443 (and SSH from the team) open"}
-    return {"vpc": "2 AZs, public and private subnets", "ingress": "ALB with ACM certificate",
+        return {**named, "ingress": "Caddy on the VM (automatic TLS)",
+                "firewall": "only 80/443 (and SSH from the team) open"}
+    return {**named, "vpc": "2 AZs, public and private subnets", "ingress": "ALB with ACM certificate",
             "egress": "NAT gateway(s) for private subnets", "security_groups": "ALB → services → data stores only"}
 
 

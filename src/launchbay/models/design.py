@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
+from launchbay.models.operations import ChainPlan, MonitoringPlan, SecurityPlan, Slo
+
 DESIGN_SCHEMA_VERSION = 1
 
 TargetId = Literal["vm", "containers", "kubernetes", "static", "contracts", "library"]
@@ -212,6 +214,11 @@ class Design(Model):
     open_items: tuple[str, ...]
     price_tables: tuple[str, ...]
     docs_root: str = "docs/deployment"
+    slo: Slo = Slo()
+    monitoring: MonitoringPlan = MonitoringPlan()
+    security_plan: SecurityPlan = SecurityPlan()
+    blockchain: ChainPlan | None = None
+    dr_region: str | None = None
 
 
 ServicePlan.model_rebuild()
