@@ -211,10 +211,11 @@ def validate(path: str, strict: bool, as_json: bool) -> None:
     import json as json_mod
     import os
 
-    from launchbay.validate import validate_kit
+    from launchbay.validate import validate_kit, write_evidence
 
     strict = strict or os.environ.get("LAUNCHBAY_STRICT") == "1"
     report = validate_kit(path, strict=strict)
+    write_evidence(report, Path(path))
     if as_json:
         click.echo(json_mod.dumps({"strict": report.strict, "seconds": report.seconds,
                                    "results": [dataclasses.asdict(r) for r in report.results]}, indent=2))
@@ -230,6 +231,15 @@ def schema() -> None:
     from launchbay.answers_schema import schema_text
 
     click.echo(schema_text(), nl=False)
+
+
+def _register_more() -> None:
+    from launchbay.cli_handover import register
+
+    register(cli)
+
+
+_register_more()
 
 
 def main(argv: list[str] | None = None) -> None:

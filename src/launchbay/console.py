@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from launchbay.answersfile import AnswersDocument
     from launchbay.doctor import DoctorReport
     from launchbay.generate import WriteReport
+    from launchbay.handover import Handover
     from launchbay.preflight import PreflightReport
     from launchbay.questions.base import Question, Recommendation
+    from launchbay.ship import ShipSummary
     from launchbay.validate import ValidationReport
 
 _out = Console(highlight=False)
@@ -296,3 +298,38 @@ def print_validation(report: ValidationReport) -> None:
     mode = "strict" if report.strict else "lenient (missing tools skipped)"
     _out.print(f"{len(report.results)} validator(s) in {report.seconds}s, {mode}; "
                f"{len(report.failed)} failed")
+
+
+def print_handover(handover: Handover, report: WriteReport, root: str) -> None:
+    for box in handover.boxes:
+        mark = "n/a" if box.not_applicable else ("[x]" if box.ticked else "[ ]")
+        style = "green" if box.ticked or box.not_applicable else "yellow"
+        _out.print(Text.assemble((f"{mark:<4}", f"bold {style}"), box.title), soft_wrap=True)
+        for missing in box.missing[:3]:
+            _out.print(Text(f"     missing: {missing}", style="dim"), soft_wrap=True)
+    if not handover.diagram_image:
+        _out.print(Text("graphviz not installed: architecture.dot written, no SVG image (apt-get install graphviz)",
+                        style="yellow"), soft_wrap=True)
+    print_generate(report, root, False)
+
+
+def print_recorded(kind: str, environment: str, outcome: str, entry_id: int) -> None:
+    _out.print(f"recorded {kind} for {environment}: {outcome} (ledger entry #{entry_id})")
+
+
+def ship_progress(stage: str, status: str, detail: str) -> None:
+    if status == "start":
+        _out.print(Text(f"… {stage}", style="dim"))
+        return
+    style = {"done": "green", "failed": "red", "skipped": "yellow"}[status]
+    _out.print(Text.assemble((f"{status:<8}", f"bold {style}"), f"{stage:<10}", detail), soft_wrap=True)
+
+
+def print_ship_summary(summary: ShipSummary) -> None:
+    _out.print()
+    verdict = "FAILED" if summary.failed else "OK"
+    _out.print(Text.assemble(("ship: ", "bold"), (verdict, "bold red" if summary.failed else "bold green"),
+                             f" — kit and handover under {summary.root}"), soft_wrap=True)
+    if summary.boxes:
+        _out.print(f"handover checklist: {summary.ticked}/{summary.boxes} items proven by recorded evidence "
+                   "(deploy, drills and attestations tick the rest)")

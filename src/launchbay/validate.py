@@ -6,11 +6,14 @@ hint is shown; under strict a skip is an error).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from launchbay.errors import LaunchbayError
@@ -18,6 +21,10 @@ from launchbay.validators import REGISTRY
 from launchbay.validators.base import Result, Validator, find_tool
 
 SKIP_DIRS = {".git", ".launchbay", "node_modules", ".terraform", ".venv"}
+EVIDENCE = ".launchbay/evidence/validation.json"
+# The handover's own outputs record evidence, so they change after a validation by design: they are not
+# part of the kit a validation vouches for.
+HANDOVER_OUTPUTS = ("HANDOVER.md", "deployment-report.md", "architecture.dot", "architecture.svg")
 
 
 @dataclass(frozen=True)
@@ -67,3 +74,37 @@ def validate_kit(root: str | Path, *, strict: bool = False,
         results = list(pool.map(one, chosen))
     return ValidationReport(results=tuple(sorted(results, key=lambda r: r.validator)), strict=strict,
                             seconds=round(time.perf_counter() - started, 2))
+
+
+def kit_digest(root: Path) -> str | None:
+    """A digest of the generated files as they are on disk now (from the manifest), or None without one.
+
+    Evidence carries it, so a handover can tell a validation of this kit from one of an older kit."""
+    manifest = root / ".launchbay" / "manifest.json"
+    if not manifest.exists():
+        return None
+    try:
+        paths = sorted(json.loads(manifest.read_text(encoding="utf-8")).get("files", {}))
+    except (ValueError, AttributeError):
+        return None
+    digest = hashlib.sha256()
+    for rel in paths:
+        if rel.rsplit("/", 1)[-1] in HANDOVER_OUTPUTS:
+            continue
+        path = root / rel
+        content = path.read_bytes() if path.is_file() else b"<missing>"
+        digest.update(rel.encode() + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+def write_evidence(report: ValidationReport, root: Path) -> Path:
+    """Record this run under `.launchbay/evidence/` (state, not kit) for the handover checklist."""
+    path = root / EVIDENCE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "strict": report.strict,
+            "kit_digest": kit_digest(root), "failed": [r.validator for r in report.failed],
+            "results": [asdict(r) for r in report.results]}
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path

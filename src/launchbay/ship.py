@@ -1,0 +1,121 @@
+"""`launchbay ship`: the golden path in one command — review → interview (from the answers file; asks
+only in a terminal, and only what is missing) → plan → generate → validate → handover.
+
+A failed validation does not stop the handover (it shows exactly what is unproven), but the run fails.
+Deploying stays a separate, explicit step (`launchbay deploy`), so `ship` never touches infrastructure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from launchbay.errors import LaunchbayError
+
+Progress = Callable[[str, str, str], None]  # stage, status (start|done|failed|skipped), detail
+
+
+@dataclass
+class ShipSummary:
+    project: str
+    root: str
+    stages: list[tuple[str, str, str]] = field(default_factory=list)
+    failed: str | None = None
+    hint: str | None = None
+    ticked: int = 0
+    boxes: int = 0
+    production_usd: str | None = None
+
+
+def run_ship(project: Path, out: Path | None, *, strict: bool, interactive: bool,
+             progress: Progress) -> ShipSummary:
+    from launchbay.answersfile import FILENAME, load_answers, render_document, write_document
+    from launchbay.generate import render_kit, write_kit
+    from launchbay.handover import run_handover
+    from launchbay.interview import collect_answers
+    from launchbay.plan import build_design
+    from launchbay.review import review_project
+    from launchbay.validate import validate_kit, write_evidence
+
+    root = out or project
+    summary = ShipSummary(project=str(project), root=str(root))
+
+    def stage(name: str, status: str, detail: str) -> None:
+        summary.stages.append((name, status, detail))
+        progress(name, status, detail)
+
+    def fail(name: str, err: LaunchbayError) -> ShipSummary:
+        stage(name, "failed", err.message)
+        summary.failed, summary.hint = f"{name}: {err.message}", err.hint
+        return summary
+
+    progress("review", "start", "")
+    try:
+        profile = review_project(project)
+    except LaunchbayError as err:
+        return fail("review", err)
+    stage("review", "done", f"{len(profile.components)} component(s), {len(profile.services)} service(s)")
+
+    progress("interview", "start", "")
+    answers_path = project / FILENAME
+    doc = load_answers(answers_path)
+    prompter = None
+    if interactive:
+        from launchbay.interview_tty import TerminalPrompter
+
+        prompter = TerminalPrompter()
+    try:
+        new = collect_answers(profile, doc, prompter=prompter)
+    except LaunchbayError as err:
+        return fail("interview", err)
+    if render_document(new, None) != render_document(doc, None):
+        write_document(answers_path, new)
+        stage("interview", "done", f"answers saved to {answers_path}")
+    else:
+        stage("interview", "done", f"answers from {answers_path}")
+
+    progress("plan", "start", "")
+    try:
+        design = build_design(profile, new)
+    except LaunchbayError as err:
+        return fail("plan", err)
+    production = next((c for c in design.costs if c.environment == "production"), None)
+    summary.production_usd = f"{production.total_usd:,.2f}" if production else None
+    stage("plan", "done", f"{design.platform} on {design.cloud}"
+          + (f", production ${summary.production_usd}/month" if production else ""))
+
+    progress("generate", "start", "")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    try:
+        written = write_kit(render_kit(design), root)
+    except LaunchbayError as err:
+        return fail("generate", err)
+    if written.conflicts:
+        return fail("generate", LaunchbayError(f"merge conflicts in {', '.join(written.conflicts)}",
+                                               hint="resolve the <<<<<<< markers and run ship again"))
+    stage("generate", "done", f"{len(written.actions)} file(s), {len(written.written)} written")
+
+    progress("validate", "start", "")
+    report = validate_kit(root, strict=strict)
+    write_evidence(report, root)
+    passed = sum(1 for r in report.results if r.status == "PASS")
+    if report.failed:
+        stage("validate", "failed", f"{passed}/{len(report.results)} validators passed; failed: "
+              + ", ".join(r.validator for r in report.failed))
+        summary.failed = "validation failed: " + ", ".join(r.validator for r in report.failed)
+        summary.hint = f"see `launchbay validate {root}` for the findings"
+    else:
+        stage("validate", "done", f"{passed}/{len(report.results)} validators passed"
+              + (" (strict)" if strict else ""))
+
+    stage("deploy", "skipped", f"explicit step: `launchbay deploy staging {project} --apply`")
+
+    progress("handover", "start", "")
+    handover, _ = run_handover(root, design)
+    summary.ticked = handover.ticked
+    summary.boxes = sum(1 for b in handover.boxes if not b.not_applicable)
+    stage("handover", "done", f"{design.docs_root}/HANDOVER.md: {summary.ticked}/{summary.boxes} checklist items "
+          "proven by evidence")
+    return summary
