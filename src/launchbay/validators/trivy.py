@@ -1,20 +1,24 @@
-"""trivy misconfiguration scan of the Terraform tree and the Dockerfiles of a kit.
+"""trivy misconfiguration scan of the Terraform tree, the Dockerfiles and the Helm charts of a kit.
 
 HIGH and CRITICAL findings fail the check; a deliberate exception is an inline
 `#trivy:ignore:AVD-...` comment (with its reason on the line above) in the generated file. A target
-where trivy evaluated no check is a failure, never a pass.
+where trivy evaluated no check is a failure, never a pass. trivy renders charts itself (hooks, such as
+a migration Job, are left out of its render: checkov scans them): each chart is scanned once per
+environment, as a copy whose values.yaml holds that environment's values.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from launchbay.models.kit import Finding
 from launchbay.validators.base import Result, Tool, run_tool
+from launchbay.validators.helm_charts import charts, kit_path, prepare
 from launchbay.validators.iac_targets import TERRAFORM_DIR, dockerfiles, has_terraform
 from launchbay.validators.scope import generated
 
@@ -39,7 +43,7 @@ class TrivyValidator:
 
     def applies(self, root: Path, files: tuple[str, ...]) -> bool:
         files = generated(root, files)
-        return has_terraform(files) or bool(dockerfiles(files))
+        return has_terraform(files) or bool(dockerfiles(files)) or bool(charts(files))
 
     def run(self, root: Path, files: tuple[str, ...], tool: Tool | None) -> Result:
         files = generated(root, files)  # the kit only: the user's own files are theirs
@@ -60,15 +64,23 @@ class TrivyValidator:
                 return target, [(target, 1, "trivy detected no config file here (0 resources scanned)")], 0, 0
             return (target, *_findings(report, target, (root / target).is_dir()))
 
-        with ThreadPoolExecutor(max_workers=max(1, min(4, len(targets)))) as pool:
-            results = list(pool.map(scan, targets))
+        with tempfile.TemporaryDirectory(prefix="launchbay-trivy-helm-") as helm_tmp:
+            prepared = prepare(root, files, Path(helm_tmp)) if charts(files) else {}
+            if prepared:
+                targets.append(helm_tmp)
+            with ThreadPoolExecutor(max_workers=max(1, min(4, len(targets)))) as pool:
+                results = list(pool.map(scan, targets))
         findings: list[Finding] = []
         evaluated = failed_low = 0
         for target, found, ok, low in results:
+            if prepared and target == helm_tmp:  # a rendered copy → the chart in the kit
+                found = [(kit_path(prepared, path), line, msg) for path, line, msg in found]
+                target = ", ".join(charts(files))
             findings.extend(found)
             evaluated += ok
             failed_low += low
-            if (ok == 0 or scannable(root, target) == 0) and not found:
+            count = len(prepared) if target == ", ".join(charts(files)) else scannable(root, target)
+            if (ok == 0 or count == 0) and not found:
                 findings.append((target, 1, "trivy scanned nothing here (0 resources): "
                                  "a scanner that checked nothing is a failure"))
         high = sum(1 for f in findings if f[2].startswith(SEVERITIES))
