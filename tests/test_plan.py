@@ -207,3 +207,12 @@ def test_own_nodes_are_sized_from_sourced_figures_or_refused_honestly() -> None:
         update={"chains": ("solana-mainnet",)})})})
     decision = next(x for x in build_design(profile("evm-dapp"), solana).decisions if x.key == "chain.access")
     assert "no priced instance has it" in decision.reason  # 512 GB RAM: dedicated hardware, not invented
+
+
+def test_an_archive_node_keeps_its_consensus_client_at_full_mode() -> None:
+    base = load_answers(ROOT / "examples" / "evm-dapp" / "launchbay.yaml")
+    chain = base.answers.blockchain.model_copy(update={"node_strategy": "own-nodes", "chains": ("ethereum",),
+                                                       "node_role": "archive"})
+    doc = base.model_copy(update={"answers": base.answers.model_copy(update={"blockchain": chain})})
+    nodes = {(n.client, n.layer, n.mode) for n in build_design(profile("evm-dapp"), doc).chain_nodes}
+    assert nodes == {("erigon", "execution", "archive"), ("nimbus", "consensus", "full")}

@@ -52,17 +52,19 @@ def plan_nodes(ctx: PlanContext) -> tuple[tuple[ChainNode, ...], list[str]]:
             notes.append(f"{chain}: testnet or unknown chain — served by an RPC provider (no node sized)")
             continue
         for layer in LAYERS[family]:
-            default = (((data.get("defaults") or {}).get(family) or {}).get(layer) or {}).get(mode)
+            # Archive is an execution-layer property: the consensus client beside it runs as usual.
+            layer_mode = "full" if layer == "consensus" else mode
+            default = (((data.get("defaults") or {}).get(family) or {}).get(layer) or {}).get(layer_mode)
             if not default:
-                notes.append(f"{chain}: no sourced default {layer} client for {mode} mode")
+                notes.append(f"{chain}: no sourced default {layer} client for {layer_mode} mode")
                 continue
-            entry = _entry(data, family, layer, mode, default["client"])
+            entry = _entry(data, family, layer, layer_mode, default["client"])
             if entry is None:
-                notes.append(f"{chain}: {default['client']} has no sourced {layer}/{mode} figures")
+                notes.append(f"{chain}: {default['client']} has no sourced {layer}/{layer_mode} figures")
                 continue
             headroom = Decimal(str(data.get("growth_headroom_factor", 1.5)))
             nodes.append(ChainNode(
-                chain=str(chain), client=str(entry["id"]), layer=layer, mode=mode,
+                chain=str(chain), client=str(entry["id"]), layer=layer, mode=layer_mode,
                 disk_gb=math.ceil(Decimal(str(entry.get("disk_gb", 0))) * headroom),
                 memory_gb=int(entry.get("memory_gb") or _full_memory(data, family, layer, entry["id"]) or 8),
                 instance_type=None, source=str(entry.get("source", "")), as_of=str(entry.get("as_of", "undated")),
