@@ -37,6 +37,9 @@ ACTIONS: dict[str, ActionPin] = {
                                  "e6de054238d6b7531b4efff3b6587d9aade6a06c", "v6.2.3"),
     "ecr-login": ActionPin("aws-actions/amazon-ecr-login", "03f1aad4c6c7ffd436567f42f9384779290529bd", "v2.1.7"),
     "trivy": ActionPin("aquasecurity/trivy-action", "ed142fd0673e97e23eac54620cfb913e5ce36c25", "v0.36.0"),
+    "foundry-toolchain": ActionPin("foundry-rs/foundry-toolchain", "908c540300062bd5a7e473851cdb4282204cee09",
+                                   "v1.9.1"),
+    "upload-artifact": ActionPin("actions/upload-artifact", "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"),
 }
 
 # Tool releases the pipelines install (each checked against its project's tags or its registry).
@@ -47,6 +50,8 @@ POETRY_VERSION = "2.5.1"
 PIPENV_VERSION = "2026.10.3"
 
 BUN_VERSION = "1.4.5"
+FOUNDRY_VERSION = "v1.5.1"  # forge/cast release (getfoundry.sh/releases, 2025-12-19)
+FOUNDRY_IMAGE = f"ghcr.io/foundry-rs/foundry:{FOUNDRY_VERSION}"  # the release's image (GitLab jobs)
 RUNNER = "ubuntu-24.04"  # a named runner image, not ubuntu-latest
 
 # Exact runtime releases per major line (official Docker images; the same versions go to setup-*).

@@ -39,6 +39,7 @@ from launchbay.renderers.ci_plan import (
 )
 from launchbay.renderers.ci_wiring import wiring_file
 from launchbay.renderers.ci_yaml import dump, script
+from launchbay.renderers.contracts_ci import gitlab_parts
 from launchbay.renderers.terraform_facts import slug
 from launchbay.renderers.vm_layout import DEPLOY_USER
 
@@ -238,7 +239,9 @@ def gitlab_pipeline(design: Design) -> dict[str, Any]:
         previous = [f"deploy:{env}"]
     for env in design.environments:
         jobs[f"rollback:{env}"] = _env_job(design, env, svcs, rollback=True, needs=[])
-    stages = ["test", "build", "scan", "publish", *design.environments, "rollback"]
+    contract_stages, contract_variables, contract_jobs = gitlab_parts(design)  # the contracts pipeline
+    jobs.update(contract_jobs)
+    stages = ["test", "build", "scan", "publish", *design.environments, "rollback", *contract_stages]
     if not any(s.has_image or s.deploy == "static" for s in svcs):
         stages = [s for s in stages if s not in {"build", "publish"}]
     return {
@@ -248,6 +251,7 @@ def gitlab_pipeline(design: Design) -> dict[str, Any]:
             "ROLLBACK_VERSION": {"value": "", "description": "Rollback only: the commit SHA whose images to redeploy"},
             "ROLLBACK_ENVIRONMENT": {"value": "", "options": ["", *design.environments],
                                      "description": "Rollback only: the environment to roll back"},
+            **contract_variables,
         },
         "default": {"interruptible": True},
         **jobs,
