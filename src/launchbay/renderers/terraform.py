@@ -13,6 +13,7 @@ from typing import Any
 
 from launchbay.models.design import Design
 from launchbay.models.kit import KitFile
+from launchbay.renderers import monitoring_cloudwatch, security_facts
 from launchbay.renderers import terraform_facts as facts
 from launchbay.renderers.terraform_docs import module_readme, skips_of, top_readme
 from launchbay.renderers.terraform_hcl import environment, value
@@ -80,7 +81,7 @@ def _modules(design: Design, lay: Layout) -> list[tuple[str, str, dict[str, Any]
     if lay.data:
         mods.append(("data", "data", {**base, "postgres": lay.postgres, "redis": lay.redis}))
     if lay.containers and lay.services:
-        mods.append(("compute", "compute_ecs", {**base, "http": lay.http, "waf": _waf(design)}))
+        mods.append(("compute", "compute_ecs", {**base, "http": lay.http, "waf": _waf(design, "waf")}))
     elif lay.platform == "vm" and any(facts.vm_instance(design, e) for e in design.environments):
         mods.append(("compute", "compute_vm", base))
     elif lay.platform == "kubernetes" and lay.services and any(facts.eks_nodes(design, e)
@@ -91,22 +92,27 @@ def _modules(design: Design, lay: Layout) -> list[tuple[str, str, dict[str, Any]
     if lay.dr_region and lay.postgres:
         mods.append(("backup_replication", "backup_replication", base))
     mods.append(("audit", "audit", base))
+    mods += [(acl.module, "waf", {**base, **acl.flags()}) for acl in security_facts.web_acls(design)]
     if lay.sites:
-        mods.append(("static_site", "static_site", base))
+        mods.append(("static_site", "static_site", {**base, "waf": _waf(design, "waf_edge")}))
     if design.budget.budget_usd is not None:
         mods.append(("budgets", "budgets", base))
+    if monitoring_cloudwatch.applies(design, lay):
+        mods.append(("monitoring", "monitoring", monitoring_cloudwatch.flags(design, lay)))
     return mods
 
 
-def _waf(design: Design) -> bool:
-    return "waf" in design.security.get("network_security", "")
+def _waf(design: Design, module: str) -> bool:
+    """Whether the web ACL of that module fronts (and Terraform attaches it to) the resource."""
+    return any(acl.module == module and acl.associated for acl in security_facts.web_acls(design))
 
 
 def _root_files(design: Design, root: Root, env: Any) -> dict[str, str]:
     base = f"{BASE}/envs/{root.env}"
     tags = {"Project": design.project, "Environment": root.env, "ManagedBy": "launchbay"}
     main = env.get_template("envs/main.tf.j2").render(project=design.project, env=root.env, tags=tags,
-                                                      modules=root.modules, dr_region=root.dr_region)
+                                                      modules=root.modules, dr_region=root.dr_region,
+                                                      edge_region=root.edge_region)
     variables = env.get_template("envs/blocks.tf.j2").render(blocks=[variable_block(v) for v in root.variables])
     outputs = env.get_template("envs/blocks.tf.j2").render(blocks=[output_block(*o) for o in root.outputs])
     backend = env.get_template("envs/backend.tf.j2").render(

@@ -17,6 +17,7 @@ from launchbay.renderers.terraform_layout import (
     secret_ref,
     secrets_key,
 )
+from launchbay.renderers.terraform_security import acl_ref
 
 
 def _environment(svc: facts.Service) -> HclValue:
@@ -64,6 +65,8 @@ def compute_ecs(design: Design, env: str, lay: Layout, root: Root, retention: in
         args["alb_security_group_id"] = ref("module.network.alb_security_group_id")
         args["certificate_arn"] = ref("module.dns_tls.certificate_arn" if lay.dns else "var.certificate_arn")
         args["default_service"] = lay.default.key
+        if (acl := acl_ref(design, "waf")) is not None:
+            args["web_acl_arn"] = acl
         if not lay.dns:
             root.variables.append(Variable(
                 "certificate_arn", "ACM certificate (issued or imported) for the load balancer's host names.",

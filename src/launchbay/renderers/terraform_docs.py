@@ -39,8 +39,16 @@ PURPOSE = {
     "static_site": "Static hosting: a private, versioned, KMS-encrypted S3 bucket served only through CloudFront "
                    "(origin access control with SigV4, HTTPS only, managed security headers, SPA fallback to "
                    "index.html).",
+    "waf": "An AWS WAF web ACL in front of the public load balancer: the admin allow-list and the per-address "
+           "rate limit when the design asks for them, AWS managed rule groups, and request logs with credentials "
+           "redacted (figures and reasons in the security docs).",
+    "waf_edge": "The AWS WAF web ACL of the CloudFront sites (us-east-1, as CloudFront requires): per-address rate "
+                "limit, AWS managed rule groups, request logs encrypted with a key of that region.",
     "budgets": "An AWS Budgets monthly cost budget with e-mail alerts at 80 % and 100 % of actual spend and "
                "100 % of forecast spend.",
+    "monitoring": "CloudWatch alarms (load balancer 5xx ratio and p95 latency from the SLO, ECS CPU / memory, RDS "
+                  "CPU / free storage / connections, ElastiCache CPU / memory / evictions) notifying one SNS topic "
+                  "encrypted with the platform KMS key.",
 }
 COMPUTE = {
     "ecs": "ECS on Fargate: one task definition and service per application (CPU, memory and counts from the "

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -108,8 +109,10 @@ def block(pairs: Mapping[str, HclValue], level: int) -> str:
     return "\n".join(attributes(pairs, level))
 
 
+@cache
 def environment() -> Environment:
-    """The Jinja environment for Terraform templates (HCL and Markdown only)."""
+    """The Jinja environment for Terraform templates (HCL and Markdown only); one per process, so each
+    template compiles once however many kits are rendered."""
     env = Environment(loader=PackageLoader("launchbay.renderers", "templates/terraform"), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     env.filters["q"] = quote

@@ -48,6 +48,7 @@ class Root:
     variables: list[Variable] = field(default_factory=list)
     outputs: list[tuple[str, str, str]] = field(default_factory=list)
     dr_region: str | None = None
+    edge_region: str | None = None  # a provider for CloudFront's web ACL (us-east-1), when one exists
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ and with which figures — every size, count, class, port and health path taken 
 from __future__ import annotations
 
 from launchbay.models.design import Design
+from launchbay.renderers import monitoring_cloudwatch
 from launchbay.renderers import terraform_facts as facts
+from launchbay.renderers.signing import kms_signers
 from launchbay.renderers.terraform_compute import compute_ecs, compute_eks, compute_vm
 from launchbay.renderers.terraform_hcl import HclValue, Raw
 from launchbay.renderers.terraform_layout import (
@@ -21,6 +23,7 @@ from launchbay.renderers.terraform_layout import (
     secret_ref,
     secrets_key,
 )
+from launchbay.renderers.terraform_security import acl_ref, audit_args, wire_waf
 
 
 def build_root(design: Design, env: str, lay: Layout, index: int) -> Root:
@@ -31,7 +34,12 @@ def build_root(design: Design, env: str, lay: Layout, index: int) -> Root:
     root.variables.append(Variable("region", "AWS region of this environment.", "string", design.region, True))
     root.variables.append(Variable("vpc_cidr", "CIDR block of the environment's VPC.", "string",
                                    f"10.{10 * (index + 1)}.0.0/16", True))
-    root.modules.append(Module("kms", {"source": "../../modules/kms", "name": name}))
+    kms: dict[str, HclValue] = {"source": "../../modules/kms", "name": name}
+    if signer_names := [s.name for s in kms_signers(design)]:  # secp256k1 keys that replace raw keys
+        kms["signers"] = signer_names
+        root.outputs.append(("signer_key_arns", "Signer => ARN of its KMS signing key.", "module.kms.signer_key_arns"))
+        root.outputs.append(("signer_aliases", "Signer => KMS alias used as its key id.", "module.kms.signer_aliases"))
+    root.modules.append(Module("kms", kms))
     _network(design, env, lay, root, retention)
     if lay.secrets:
         root.modules.append(Module("secrets", {"source": "../../modules/secrets", "name": name,
@@ -66,13 +74,18 @@ def build_root(design: Design, env: str, lay: Layout, index: int) -> Root:
             design.network.get("domain"), has_default, example=design.network.get("domain") or "app.example.com"))
     if lay.dns:
         _dns(env, lay, root, production)
+    wire_waf(design, root, retention)
     root.modules.append(Module("audit", {"source": "../../modules/audit", "name": name, "kms_key_arn":
-                                         ref("module.kms.key_arn"), "log_retention_days": retention}))
+                                         ref("module.kms.key_arn"), "log_retention_days": retention,
+                                         **audit_args(design)}))
     for site in lay.sites:
         label = f"site_{site.key.replace('-', '_')}"
-        root.modules.append(Module(label, {"source": "../../modules/static_site",
-                                           "name": facts.short_name(f"{name}-{site.key}", 40),
-                                           "access_log_bucket": ref("module.audit.access_log_bucket")},
+        site_args: dict[str, HclValue] = {"source": "../../modules/static_site",
+                                          "name": facts.short_name(f"{name}-{site.key}", 40),
+                                          "access_log_bucket": ref("module.audit.access_log_bucket")}
+        if (edge_acl := acl_ref(design, "waf_edge")) is not None:
+            site_args["web_acl_arn"] = edge_acl
+        root.modules.append(Module(label, site_args,
                                    comment=f"{site.plan.name}: static files on S3 behind CloudFront."))
         root.outputs.append((f"{label}_bucket", f"Bucket CI uploads {site.plan.name} to.", f"module.{label}.bucket"))
         root.outputs.append((f"{label}_distribution_id", f"CloudFront distribution of {site.plan.name}.",
@@ -85,6 +98,7 @@ def build_root(design: Design, env: str, lay: Layout, index: int) -> Root:
         root.variables.append(Variable(
             "budget_alert_emails", "Addresses that receive the monthly budget alerts.", "list(string)",
             example=["ops@example.com"]))
+    monitoring_cloudwatch.wire(design, env, lay, root)
     return root
 
 
