@@ -130,8 +130,15 @@ def _service_plan(ctx: PlanContext, comp: Component, target: TargetId) -> Servic
         rps_per_replica=None,
         sizes={env: service_size(ctx, comp, env) for env in ctx.environments},
         runtime=_runtime(ctx, comp),
-        env=_wiring(comp),
+        env=_wiring(comp, _signer_keys(ctx)),
     )
+
+
+def _signer_keys(ctx: PlanContext) -> frozenset[str]:
+    """The raw-key variables a signer replaces: only when key management was answered (not "none")."""
+    if ctx.answer("blockchain.key_management") in (None, "none"):
+        return frozenset()
+    return frozenset(k.name for k in ctx.profile.signing_keys)
 
 
 def _runtime(ctx: PlanContext, comp: Component) -> Runtime:
@@ -151,13 +158,18 @@ def _runtime(ctx: PlanContext, comp: Component) -> Runtime:
                    dockerfile=own[0] if own else None)
 
 
-def _wiring(comp: Component) -> tuple[EnvWiring, ...]:
-    """Every variable the code reads is wired: secrets by reference, public ones into the build."""
+def _wiring(comp: Component, signer_keys: frozenset[str] = frozenset()) -> tuple[EnvWiring, ...]:
+    """Every variable the code reads is wired: secrets by reference, public ones into the build; a raw
+    signing key is never delivered when a signer (KMS, HSM, remote signer…) was chosen instead."""
     out = []
     for var in comp.env_vars:
         if not var.read:
             continue
-        if var.secret_class == "secret":
+        if var.name in signer_keys:
+            out.append(EnvWiring(name=var.name, wiring="signer",
+                                 reason="raw signing key replaced by the signer (blockchain.key_management); "
+                                        "the code must sign through it"))
+        elif var.secret_class == "secret":
             out.append(EnvWiring(name=var.name, wiring="secret", reason=var.class_reason))
         elif var.secret_class == "public-build-time":
             out.append(EnvWiring(name=var.name, wiring="build", reason=var.class_reason))

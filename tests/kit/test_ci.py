@@ -21,6 +21,7 @@ from launchbay.renderers.base import Renderer
 from launchbay.renderers.ci_plan import service_ci
 from launchbay.renderers.github_actions import GitHubActionsRenderer
 from launchbay.renderers.gitlab_ci import GitLabCIRenderer
+from launchbay.renderers.signing import SigningRenderer
 from launchbay.secretscan import secret_kind
 from launchbay.validate import kit_files, validate_kit
 from launchbay.validators.actionlint import ActionlintValidator, workflows
@@ -254,7 +255,8 @@ def test_approvals_gate_the_right_environments() -> None:
 
 def test_gitlab_pipeline_stages_rules_oidc_and_manual_production() -> None:
     p = pipeline(gitlab("evm-dapp"))
-    assert p["stages"] == ["test", "build", "scan", "publish", "staging", "production", "rollback"]
+    assert p["stages"] == ["test", "build", "scan", "publish", "staging", "production", "rollback",
+                           "contracts"]
     staging, production = p["deploy:staging"], p["deploy:production"]
     assert staging["rules"] == [{"if": '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == "push"',
                                  "when": "on_success"}]
@@ -285,7 +287,7 @@ def test_gitlab_images_are_pinned_exactly() -> None:
         images = re.findall(r"^\s*(?:image|name):\s*(\S+:\S+)$", text, re.M)
         assert images, label
         for image in images:
-            assert re.search(r":\d+\.\d+\.\d+(?:-[a-z0-9-]+)?$", image), f"{label}: {image}"
+            assert re.search(r":v?\d+\.\d+\.\d+(?:-[a-z0-9-]+)?$", image), f"{label}: {image}"
 
 
 # --------------------------------------------------------------------------- consistency checks (unit)
@@ -330,6 +332,8 @@ def test_consistency_checks_every_env_var_against_the_other_kit_files(tmp_path: 
     assert [m for _, _, m in first.findings] == [
         "no deployment files in the kit to wire env vars into (Terraform, compose, env examples)"]
     examples = {f"deploy/env/{s.key}.env.example": "".join(f"{e.name}=\n" for e in s.plan.env) for s in service_ci(d)}
+    examples["deploy/chains/signers.json"] = {f.path: f.content for f in SigningRenderer().render(d)}[
+        "deploy/chains/signers.json"]  # SIGNER_PRIVATE_KEY is replaced by a signer
     partial = dict(examples)
     partial["deploy/env/worker.env.example"] = "DATABASE_URL=\n"  # drops POLL_INTERVAL_SECONDS, REDIS_URL, RPC_URL
     shutil.rmtree(tmp_path / "deploy")
@@ -339,6 +343,11 @@ def test_consistency_checks_every_env_var_against_the_other_kit_files(tmp_path: 
     assert missing == ["POLL_INTERVAL_SECONDS"]  # the others are wired for the api
     line = next(n for _, n, m in result.findings)
     assert '"POLL_INTERVAL_SECONDS"' in wiring.splitlines()[line - 1]
+    del partial["deploy/chains/signers.json"]
+    shutil.rmtree(tmp_path / "deploy")
+    unsigned = ConsistencyValidator().run(tmp_path, _write(tmp_path, {"deploy/launchbay-wiring.json": wiring,
+                                                                     **partial}), None)
+    assert any("SIGNER_PRIVATE_KEY (signer) has no signer" in m for _, _, m in unsigned.findings)
     leaked = dict(examples)
     leaked["deploy/env/api.env.example"] += "SIGNER_PRIVATE_KEY=set-me\n"
     result = ConsistencyValidator().run(tmp_path, _write(tmp_path, leaked), None)

@@ -108,7 +108,7 @@ def test_standard_module_structure_and_roots() -> None:
     files = render(d)
     modules = {p.split("/")[3] for p in files if p.startswith(f"{TF}/modules/")}
     assert modules == {"audit", "backup_replication", "budgets", "compute", "data", "dns_tls", "iam", "kms",
-                       "network", "secrets"}
+                       "monitoring", "network", "secrets", "waf"}
     for m in modules:
         assert {p.rsplit("/", 1)[1] for p in files if p.startswith(f"{TF}/modules/{m}/")} == set(MODULE_FILES)
     for env in d.environments:
@@ -121,7 +121,7 @@ def test_standard_module_structure_and_roots() -> None:
     backend = files[f"{TF}/envs/staging/backend.tf"]
     assert 'backend "s3"' in backend and "use_lockfile = true" in backend and "encrypt      = true" in backend
     assert 'key          = "evm-dapp/staging/terraform.tfstate"' in backend
-    assert all('source = "../../modules/' in files[f"{TF}/envs/{e}/main.tf"] for e in d.environments)
+    assert all(re.search(r'source\s+= "\.\./\.\./modules/', files[f"{TF}/envs/{e}/main.tf"]) for e in d.environments)
     assert "registry.terraform.io" not in "".join(files.values())  # local modules only
 
 

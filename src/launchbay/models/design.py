@@ -58,10 +58,11 @@ class Decision(Model):
 
 
 class EnvWiring(Model):
-    """How one env var reaches the service: plain config, a secret-store reference, or a build arg."""
+    """How one env var reaches the service: plain config, a secret-store reference, a build arg, or —
+    for a raw signing key when key management is answered — not at all: a signer replaces it."""
 
     name: str
-    wiring: Literal["config", "secret", "build"]
+    wiring: Literal["config", "secret", "build", "signer"]
     reason: str
 
 

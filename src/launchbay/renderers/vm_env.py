@@ -13,7 +13,16 @@ import shlex
 
 from launchbay.models.kit import KitFile
 from launchbay.renderers.base import text_file
-from launchbay.renderers.vm_layout import Layout, VmService
+from launchbay.renderers.vm_layout import DEPLOY_USER, Layout, VmService
+from launchbay.renderers.vm_stacks import (
+    CHAINS_ENV,
+    SECRET_DIR_MODE,
+    SECRET_FILE_MODE,
+    chain_secrets,
+    monitoring_secret_files,
+    secret_dirs,
+    secrets_dir,
+)
 
 _FETCH = {
     "aws-secrets-manager": [
@@ -63,7 +72,7 @@ def _store_settings(lay: Layout) -> list[str]:
 def _wiring(lay: Layout, svc: VmService) -> list[str]:
     words: list[str] = []
     for env in sorted(svc.plan.env, key=lambda e: e.name):
-        if env.wiring == "build":
+        if env.wiring in ("build", "signer"):
             continue
         if env.name == "PORT" and svc.plan.port is not None:
             words += ["fixed", f"PORT={svc.plan.port}"]
@@ -79,6 +88,20 @@ def _renders(lay: Layout) -> list[str]:
         lines.append(f"render {shlex.quote(svc.name)}" + "".join(f" {shlex.quote(w)}" for w in words))
     if lay.store("postgres"):
         lines.append("render postgres secret POSTGRES_PASSWORD")
+    chain = chain_secrets(lay.design)
+    if chain:
+        lines.append("# the chain stack's secret variables (docker compose --env-file, by stacks.sh)")
+        lines.append(f"render {CHAINS_ENV}" + "".join(f" secret {name}" for name in chain))
+    files = monitoring_secret_files(lay.design)
+    if files:
+        top = secrets_dir(lay.design)
+        lines.append(f"# the monitoring stack's secret files (compose.monitoring.yml, alertmanager.yml), mode "
+                     f"{SECRET_FILE_MODE}, group {DEPLOY_USER}")
+        for sub in secret_dirs(lay.design):
+            rel = sub.removeprefix(top)
+            lines.append(f'secret_dir "$MONITORING_SECRETS_DIR{rel}"')
+        for f in files:
+            lines.append(f'secret_file {f.name} "$MONITORING_SECRETS_DIR{f.path.removeprefix(top)}"')
     return lines
 
 
@@ -96,7 +119,7 @@ render() {
   local service="$1" kind name value tmp
   shift
   tmp="$(mktemp "$RUNTIME_DIR/.$service.XXXXXX")"
-  WRITTEN+=("$tmp:$RUNTIME_DIR/$service.env")
+  WRITTEN+=("600:$tmp:$RUNTIME_DIR/$service.env")
   while (($#)); do
     kind="$1"
     name="$2"
@@ -128,16 +151,40 @@ render() {
   done
 }
 
+# secret_dir DIR: a folder of secret files, setgid so every file in it belongs to its group
+secret_dir() {
+  mkdir -p "$1"
+  chmod DIR_MODE "$1"
+}
+
+# secret_file NAME PATH: one secret as a file (no trailing newline), mode FILE_MODE, moved in place at the end
+secret_file() {
+  local name="$1" dest="$2" value tmp
+  if ! value="$(fetch_secret "$name")" || [[ -z "$value" ]]; then
+    PROBLEMS+=("monitoring: secret $name could not be read from $SECRET_STORE")
+    return 0
+  fi
+  tmp="$(mktemp "${dest%/*}/.${dest##*/}.XXXXXX")"
+  printf '%s' "$value" >"$tmp"
+  WRITTEN+=("FILE_MODE:$tmp:$dest")
+}
+
 """
 
 _TAIL = r"""
+# WRITTEN entries are MODE:TEMPORARY:DESTINATION
 if ((${#PROBLEMS[@]})); then
-  for entry in "${WRITTEN[@]}"; do rm -f "${entry%%:*}"; done
+  for entry in "${WRITTEN[@]}"; do
+    entry="${entry#*:}"
+    rm -f "${entry%%:*}"
+  done
   printf 'render-env: %s\n' "${PROBLEMS[@]}" >&2
   die "${#PROBLEMS[@]} variable(s) not wired: no env file was changed"
 fi
 for entry in "${WRITTEN[@]}"; do
-  chmod 600 "${entry%%:*}"
+  mode="${entry%%:*}"
+  entry="${entry#*:}"
+  chmod "$mode" "${entry%%:*}"
   mv -f "${entry%%:*}" "${entry#*:}"
 done
 """
@@ -159,6 +206,8 @@ def render_env_script(lay: Layout) -> KitFile:
         f'CONFIG_DIR="${{CONFIG_DIR:-{lay.config_dir}}}"',
         f'RUNTIME_DIR="${{RUNTIME_DIR:-{lay.runtime_dir}}}"',
         f"SECRET_STORE={shlex.quote(lay.secret_store)}",
+        *([f'MONITORING_SECRETS_DIR="${{MONITORING_SECRETS_DIR:-{secrets_dir(lay.design)}}}"']
+          if monitoring_secret_files(lay.design) else []),
         "",
         "die() {",
         "  printf 'render-env: error: %s\\n' \"$*\" >&2",
@@ -182,7 +231,7 @@ def render_env_script(lay: Layout) -> KitFile:
         "",
         *_store_settings(lay),
         *_FETCH.get(lay.secret_store, ['fetch_secret() { die "no secret store configured"; }']),
-        *_BODY.strip("\n").splitlines(),
+        *_BODY.strip("\n").replace("DIR_MODE", SECRET_DIR_MODE).replace("FILE_MODE", SECRET_FILE_MODE).splitlines(),
         "",
         *_renders(lay),
         *_TAIL.rstrip("\n").splitlines(),
@@ -193,7 +242,7 @@ def render_env_script(lay: Layout) -> KitFile:
 def env_examples(lay: Layout) -> list[KitFile]:
     files = []
     for svc in lay.services:
-        groups: dict[str, list[str]] = {"config": [], "fixed": [], "secret": [], "build": []}
+        groups: dict[str, list[str]] = {"config": [], "fixed": [], "secret": [], "build": [], "signer": []}
         for env in sorted(svc.plan.env, key=lambda e: e.name):
             kind = "fixed" if env.name == "PORT" and svc.plan.port is not None else env.wiring
             groups[kind].append(env.name)
@@ -215,6 +264,9 @@ def env_examples(lay: Layout) -> list[KitFile]:
         if groups["build"]:
             lines.append("# build-time: passed to the image build by CI, not read at run time")
             lines += [f"{n}=" for n in groups["build"]]
+        if groups["signer"]:
+            lines.append("# raw signing keys: never set — a signer replaces them (see the blockchain-ops doc)")
+            lines += [f"# {n}" for n in groups["signer"]]
         if not svc.plan.env:
             lines.append("# (the service reads no environment variables)")
         files.append(text_file(f"deploy/env/{svc.name}.env.example", lines))

@@ -93,6 +93,9 @@ def _example_values(rel: str, text: str, secrets: set[str]) -> Iterator[Finding]
             yield rel, n, f"{name} is a secret but has a value in an example file: leave it empty"
 
 
+SIGNERS = "deploy/chains/signers.json"  # where a raw signing key's replacement is declared
+
+
 def wiring_findings(texts: dict[str, str]) -> Iterator[Finding]:
     if WIRING not in texts:
         yield WIRING, 1, "missing: the env wiring of the Design cannot be checked (regenerate the kit)"
@@ -114,8 +117,12 @@ def wiring_findings(texts: dict[str, str]) -> Iterator[Finding]:
             name, wiring = str(env["name"]), str(env["wiring"])
             line = next((n for n in name_lines if name_lines[n] == name), 1)
             name_lines.pop(line, None)  # each entry once, in file order
-            if wiring == "secret":
+            if wiring in ("secret", "signer"):  # a raw key's slot must stay empty too
                 secrets.add(name)
+            if wiring == "signer":
+                if not _word(name).search(texts.get(SIGNERS, "")):
+                    yield WIRING, line, f"{svc.get('name')}: {name} (signer) has no signer in {SIGNERS}"
+                continue
             pool = build if wiring == "build" else runtime
             pattern = _word(name)
             if not any(pattern.search(t) for t in pool.values()):
