@@ -233,10 +233,34 @@ def schema() -> None:
     click.echo(schema_text(), nl=False)
 
 
+@cli.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--critical-path", "critical", multiple=True, metavar="PATH",
+              help="Also smoke-test this path through the proxy (repeatable), e.g. /readyz.")
+@click.option("--keep", is_flag=True, help="Keep the rehearsal's temporary VM directories (for debugging).")
+def rehearse(path: str, as_json: bool, critical: tuple[str, ...], keep: bool) -> None:
+    """Deploy the VM kit for real on a local Docker engine: blue-green under load, broken release, rollback."""
+    import json as json_mod
+
+    from launchbay.rehearsal import rehearse as run_rehearsal
+
+    result = run_rehearsal(path, critical_paths=critical, keep=keep,
+                           progress=None if as_json else console.rehearsal_progress)
+    if as_json:
+        click.echo(json_mod.dumps(result.as_dict(), indent=2, default=str))
+    else:
+        console.print_rehearsal(result)
+    if not result.passed:
+        raise LaunchbayError("the rehearsal failed: see the figures above (failed requests or a wrong version)")
+
+
 def _register_more() -> None:
+    from launchbay.cli_deploy import register as register_deploy
     from launchbay.cli_handover import register
 
     register(cli)
+    register_deploy(cli)
 
 
 _register_more()

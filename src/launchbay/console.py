@@ -14,11 +14,17 @@ from launchbay.models.profile import Component, Evidence, ProjectProfile
 
 if TYPE_CHECKING:
     from launchbay.answersfile import AnswersDocument
+    from launchbay.deploy_model import DeployPlan
+    from launchbay.deploy_model import Step as DeployStep
+    from launchbay.deploy_run import Event as DeployEvent
+    from launchbay.deploy_run import Outcome as DeployOutcome
     from launchbay.doctor import DoctorReport
     from launchbay.generate import WriteReport
     from launchbay.handover import Handover
+    from launchbay.ledger import Entry as LedgerEntry
     from launchbay.preflight import PreflightReport
     from launchbay.questions.base import Question, Recommendation
+    from launchbay.rehearsal import RehearsalResult
     from launchbay.ship import ShipSummary
     from launchbay.validate import ValidationReport
 
@@ -333,3 +339,152 @@ def print_ship_summary(summary: ShipSummary) -> None:
     if summary.boxes:
         _out.print(f"handover checklist: {summary.ticked}/{summary.boxes} items proven by recorded evidence "
                    "(deploy, drills and attestations tick the rest)")
+
+
+def _shown_steps(c: Console, steps: tuple[DeployStep, ...], version: str, start: int = 1) -> None:
+    for n, step in enumerate(steps, start):
+        c.print(Text.assemble((f"{n:>3}. ", "dim"), (f"[{step.phase}] ", "cyan"), step.title), soft_wrap=True)
+        if step.command is not None:
+            c.print(Text(f"       $ {step.command.shown()}"), soft_wrap=True)
+        for spec in step.smoke:
+            c.print(Text(f"       {spec.service}: {spec.shown(version)}"), soft_wrap=True)
+        if step.note:
+            c.print(Text(f"       {step.note}", style="dim"), soft_wrap=True)
+
+
+def print_deploy_plan(plan: DeployPlan, *, rollback: bool = False) -> None:
+    """The exact steps of a deploy (or rollback), what the gate says, and what rollback would do."""
+    c = _out
+    verb = "rollback" if rollback else "deploy"
+    c.rule(Text(f"launchbay {verb} · {plan.project} · {plan.environment} · version {plan.version}", style="bold"))
+    c.print(Text(f"platform {plan.platform}, strategy {plan.strategy}"
+                 + (" · infrastructure only (--infra-only)" if plan.infra_only else "")))
+    c.print(Text.assemble(("gate: ", "bold"), (plan.gate, "green" if plan.gate_ok else "bold red")), soft_wrap=True)
+    for warning in plan.warnings:
+        c.print(Text(f"! {warning}", style="yellow"), soft_wrap=True)
+    for problem in plan.problems:
+        c.print(Text(f"✗ {problem}", style="red"), soft_wrap=True)
+    _shown_steps(c, plan.steps, plan.version)
+    names = sorted({n for step in (*plan.steps, *plan.rollback_steps) if step.command
+                    for n in step.command.placeholders()})
+    if names:
+        c.print(Text("${name}: the output of the step that captures it (a secret one is only piped, never shown)",
+                     style="dim"), soft_wrap=True)
+    if not rollback:
+        if plan.rollback_version:
+            c.rule(Text(f"if a smoke test fails: automatic rollback to {plan.rollback_version}", style="yellow"))
+            _shown_steps(c, plan.rollback_steps, plan.rollback_version)
+        elif not plan.infra_only:
+            c.print(Text(f"if a smoke test fails: no earlier good version of {plan.environment} in the ledger, "
+                         "nothing to roll back to", style="yellow"), soft_wrap=True)
+    for notice in plan.notices:
+        how = (f"webhook from ${notice.env_var} ({'set' if notice.configured else 'not set'})" if notice.env_var
+               else "alerts only, no deploy notice")
+        c.print(Text(f"notify {notice.channel}: {how}"), soft_wrap=True)
+
+
+def print_deploy_event(event: DeployEvent) -> None:
+    """Progress of `deploy --apply` / `rollback --apply`."""
+    if event.kind == "message":
+        style = {"info": "", "warn": "bold yellow", "error": "bold red"}[event.level]
+        _out.print(Text(event.text, style=style), soft_wrap=True)
+        return
+    step = event.step
+    if step is None:
+        return
+    if event.kind == "start":
+        _out.print(Text.assemble((f"[{event.index}/{event.total}] ", "dim"), (step.title, "bold")), soft_wrap=True)
+        if step.command is not None:
+            _out.print(Text(f"  $ {step.command.shown()}", style="dim"), soft_wrap=True)
+        return
+    if event.kind == "smoke":
+        for service, result in event.smoke:
+            for check in result.checks:
+                mark = ("PASS", "green") if check.passed else ("FAIL", "red")
+                _out.print(Text.assemble((f"  {mark[0]} ", f"bold {mark[1]}"),
+                                         f"{service} {check.name} {check.url}: {check.detail} ({check.latency_ms} ms)"),
+                           soft_wrap=True)
+        return
+    if event.text and event.ok and step.command is None:
+        _out.print(Text(f"  {event.text}", style="dim"), soft_wrap=True)
+    elif not event.ok:
+        _out.print(Text(f"  FAILED: {event.text} ({event.seconds}s)", style="bold red"), soft_wrap=True)
+    elif step.command is not None:
+        _out.print(Text(f"  ok ({event.seconds}s)", style="green"))
+
+
+def print_deploy_outcome(outcome: DeployOutcome, environment: str, version: str) -> None:
+    style = "bold green" if outcome.ok else "bold red"
+    _out.print(Text(f"{environment}: {version} {outcome.status}"
+                    + (f" (failed at: {outcome.failed_step})" if outcome.failed_step else ""), style=style))
+
+
+def _entry_summary(entry: LedgerEntry) -> str:
+    d = entry.detail
+    if "title" in d:
+        return f"step {d.get('step')}: {d['title']}"
+    if entry.action == "smoke" and isinstance(d.get("services"), dict):
+        parts = []
+        for name, result in d["services"].items():
+            checks = result.get("checks", []) if isinstance(result, dict) else []
+            failed = [c.get("name") for c in checks if isinstance(c, dict) and not c.get("passed")]
+            parts.append(f"{name} {'ok' if not failed else 'failed ' + ', '.join(map(str, failed))}")
+        return "; ".join(parts)
+    for key in ("gate", "failed_step", "from_version", "note", "reason"):
+        if d.get(key):
+            return f"{key.replace('_', ' ')}: {d[key]}"
+    return ""
+
+
+def print_history(entries: list[LedgerEntry]) -> None:
+    """The ledger as a table, oldest first."""
+    if not entries:
+        _out.print("the ledger is empty: nothing was planned or deployed yet")
+        return
+    table = Table(box=None, pad_edge=False)
+    for col in ("#", "when (UTC)", "env", "action", "version", "outcome", "who", "what"):
+        table.add_column(col)
+    styles = {"succeeded": "green", "failed": "red", "rolled-back": "yellow", "forced": "bold red", "planned": "dim"}
+    for e in entries:
+        table.add_row(str(e.id), e.at.replace("+00:00", "Z"), e.environment, e.action, e.version,
+                      Text(e.outcome, style=styles.get(e.outcome, "")), e.actor, Text(_entry_summary(e)))
+    _out.print(table)
+
+
+def rehearsal_progress(message: str) -> None:
+    _err.print(Text(f"rehearsal: {message}", style="dim"))
+
+
+def print_rehearsal(result: RehearsalResult) -> None:
+    """The rehearsal's figures: what the clients saw during the switch, the broken release and the rollback."""
+    c = _out
+    c.print(Text(f"Rehearsal of {result.project}'s VM kit on {result.engine}", style="bold"))
+    for change in result.design_changes:
+        c.print(f"  answers changed for the rehearsal: {change}")
+    c.print(f"  base image: rootfs built in {result.base_image_build_s:.1f}s, imported in "
+            f"{result.base_image_import_s:.1f}s (0 = cached)")
+    for ref, what in result.standins.items():
+        c.print(f"  {ref}: {what}")
+    table = Table(box=None, pad_edge=False)
+    for col in ("deploy", "version", "exit", "requests", "failed", "failed in switch", "switch s", "deploy s",
+                "served by"):
+        table.add_column(col)
+    for label, fig in (("blue-green switch", result.switch), ("broken release", result.broken),
+                       ("rollback.sh", result.rollback)):
+        if fig is None:
+            continue
+        served = ", ".join(f"{who} {n}" for who, n in sorted(fig.served.items())) or "-"
+        failed = len(fig.load.failures)
+        table.add_row(label, fig.version, str(fig.exit_code), str(fig.load.sent),
+                      Text(str(failed), style="green" if failed == 0 else "bold red"), str(fig.failed_during_switch),
+                      "-" if fig.switch_s is None else f"{fig.switch_s:.3f}", f"{fig.deploy_s:.1f}", served)
+    c.print(table)
+    if result.broken is not None:
+        c.print(f"  after the broken release: serving {result.broken.active_version or 'nothing'}")
+    for phase in result.phases:
+        style = {"succeeded": "green", "rolled-back": "yellow"}.get(phase.outcome, "bold red")
+        c.print(Text(f"  {phase.outcome:<11} {phase.name} ({phase.seconds:.1f}s)", style=style))
+    for note in result.notes:
+        c.print(f"  note: {note}")
+    verdict = "passed" if result.passed else "FAILED"
+    c.print(Text(f"rehearsal {verdict} in {result.total_s:.1f}s", style="bold green" if result.passed else "bold red"))

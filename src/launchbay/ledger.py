@@ -172,16 +172,18 @@ class Ledger:
                       detail=json.loads(r[7])) for r in rows]
 
     def good_versions(self, environment: str) -> list[Entry]:
-        """Succeeded applies (newest first) followed by a passing smoke test of the same version."""
+        """Versions that passed a smoke test in `environment`, each as its latest succeeded apply (newest first).
+
+        Step entries of a deploy (detail has `step`) count as applies too: a version whose rollout finished
+        and whose smoke test passed is good, whichever was recorded first.
+        """
         rows = self.entries(environment)
+        passed = {e.version for e in rows if e.action == "smoke" and e.outcome == "succeeded"}
         good: list[Entry] = []
         seen: set[str] = set()
-        for i in range(len(rows) - 1, -1, -1):
-            entry = rows[i]
-            if entry.action != "apply" or entry.outcome != "succeeded" or entry.version in seen:
-                continue
-            if any(later.action == "smoke" and later.outcome == "succeeded" and later.version == entry.version
-                   for later in rows[i + 1:]):
+        for entry in reversed(rows):
+            if (entry.action == "apply" and entry.outcome == "succeeded" and entry.version in passed
+                    and entry.version not in seen):
                 good.append(entry)
                 seen.add(entry.version)
         return good
@@ -192,8 +194,11 @@ class Ledger:
         return good[0] if good else None
 
     def current(self, environment: str) -> Entry | None:
-        """The latest succeeded apply or completed rollback (outcome `rolled-back`): what should be running now."""
+        """What should be running now: the latest succeeded apply or completed rollback (`rolled-back`)
+        that is not a single step of a deploy."""
         for entry in reversed(self.entries(environment)):
+            if "step" in entry.detail:
+                continue
             if (entry.action, entry.outcome) in {("apply", "succeeded"), ("rollback", "rolled-back")}:
                 return entry
         return None
