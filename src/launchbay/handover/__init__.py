@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from launchbay.generate import WriteReport, write_kit
-from launchbay.handover.checklist import ITEMS, Box
+from launchbay.handover.checklist import ITEMS, Box, smoke_urls
 from launchbay.handover.diagram import architecture_dot, render_svg
 from launchbay.handover.docs_check import docs_status, documentation
 from launchbay.handover.evidence import Evidence, load_evidence
@@ -86,9 +86,9 @@ def _smoked_urls(ev: Evidence) -> dict[str, str]:
     """The last URL each environment passed smoke tests on (from the ledger), by environment."""
     out: dict[str, str] = {}
     for entry in ev.entries:
-        url = entry.detail.get("base_url")
-        if entry.action == "smoke" and entry.outcome == "succeeded" and url:
-            out[entry.environment] = str(url)
+        urls = smoke_urls(entry)
+        if entry.action == "smoke" and entry.outcome == "succeeded" and urls:
+            out[entry.environment] = ", ".join(urls)
     return out
 
 

@@ -32,6 +32,14 @@ class Box:
     not_applicable: str | None = None
 
 
+def smoke_urls(entry: Entry) -> tuple[str, ...]:
+    """The base URLs a smoke entry checked (one per service; none when no service speaks HTTP)."""
+    services = entry.detail.get("services")
+    if not isinstance(services, dict):
+        return ()
+    return tuple(str(s["base_url"]) for s in services.values() if isinstance(s, dict) and s.get("base_url"))
+
+
 def _entry_proof(entry: Entry, what: str) -> Proof:
     return Proof(f"{what}: ledger entry #{entry.id} — {entry.outcome}, {entry.environment}, version "
                  f"{entry.version}, {entry.at} by {entry.actor}", LEDGER_LINK)
@@ -61,7 +69,8 @@ def _box(title: str, proofs: list[Proof], missing: list[str]) -> Box:
 def infrastructure(ev: Evidence) -> Box:
     proofs, missing = _validated(ev, ("terraform", "checkov", "trivy"), "infrastructure as code")
     for env in ev.design.environments:
-        applied = ev.ledger("apply", environment=env, outcome="succeeded")
+        applied = tuple(e for e in ev.ledger("apply", environment=env, outcome="succeeded")
+                        if e.detail.get("summary"))
         if applied:
             proofs.append(_entry_proof(applied[0], f"{env} applied"))
         else:
@@ -141,7 +150,7 @@ def dns(ev: Evidence) -> Box:
     if not domain:
         return _box("DNS and domains configured", [], ["no domain answered (deployment.domain)"])
     smoke = [e for e in ev.ledger("smoke", environment="production", outcome="succeeded")
-             if domain in str(e.detail.get("base_url", ""))]
+             if any(domain in url for url in smoke_urls(e))]
     if smoke:
         return _box("DNS and domains configured", [_entry_proof(smoke[0], f"served on {domain}")], [])
     return _box("DNS and domains configured", [], [f"no passing smoke test through {domain} in the ledger"])
