@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,10 @@ from launchbay.handover.evidence import load_evidence
 from launchbay.ledger import Ledger
 from launchbay.validate import ValidationReport, write_evidence
 from launchbay.validators.base import Result
+from launchbay.validators.consistency import ConsistencyValidator
 from tests.kit.support import STRICT, design
+from tests.test_deploy import App, app, calls, fakes  # noqa: F401  (fixtures)
+from tests.test_deploy import _project as deploy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 SCANNERS = ("checkov", "trivy", "consistency", "terraform", "actionlint")
@@ -195,3 +199,22 @@ def test_infrastructure_needs_a_validated_kit_and_a_whole_apply_per_environment(
                       detail={"summary": True, "steps": 9})
     box = boxes_by_title(kit_root)["Infrastructure deployed and tested"]
     assert box.ticked and len(box.proofs) == 3
+
+
+def test_ship_apply_deploys_staging_and_the_handover_shows_it(  # noqa: F811  (fixtures from test_deploy)
+        tmp_path: Path, fakes: Path, app: App, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        capsys: pytest.CaptureFixture[str]) -> None:
+    project = deploy_project(tmp_path, "py-web3")  # kit generated, terraform.tfvars filled in
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "x",
+                    "--allow-empty"], cwd=project, check=True)
+    monkeypatch.setenv("SMOKE_URL_API", app.url)
+    # `validate` needs every tool; this test is about the deploy stage, so it runs the cheap checks only
+    monkeypatch.setattr("launchbay.validate.REGISTRY", {"consistency": ConsistencyValidator()})
+    code, out, err = run(["ship", str(project), "--apply", "--no-input"], capsys)
+    assert code == 0, out + err
+    assert re.search(r"done\s+deploy\s+staging: succeeded", out)
+    assert any(c[:2] == ["terraform", "-chdir=deploy/terraform/envs/staging"] or "apply" in c for c in calls(fakes))
+    handover = next(project.rglob("HANDOVER.md")).read_text()
+    assert re.search(r"evidence: \[staging applied: ledger entry #\d+", handover)
+    assert "staging endpoint** (last passing smoke test): " + app.url in handover

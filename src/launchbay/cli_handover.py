@@ -59,7 +59,9 @@ def record(kind: str, environment: str, path: str, outcome: str, note: str, out:
               help="Write the kit and handover under DIR instead of into the project.")
 @click.option("--strict", is_flag=True, help="A validator that is not installed is an error.")
 @click.option("--no-input", is_flag=True, help="Never prompt, even in a terminal.")
-def ship(path: str, out: str | None, strict: bool, no_input: bool) -> None:
+@click.option("--apply", "do_apply", is_flag=True,
+              help="Also deploy the first environment (staging) once the kit validates; production stays manual.")
+def ship(path: str, out: str | None, strict: bool, no_input: bool, do_apply: bool) -> None:
     """The golden path: review → interview → plan → generate → validate → handover, with a summary."""
     import os
 
@@ -68,7 +70,7 @@ def ship(path: str, out: str | None, strict: bool, no_input: bool) -> None:
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
     strict = strict or os.environ.get("LAUNCHBAY_STRICT") == "1"
     summary = run_ship(Path(path), Path(out) if out else None, strict=strict, interactive=interactive,
-                       progress=console.ship_progress)
+                       progress=console.ship_progress, apply=do_apply)
     console.print_ship_summary(summary)
     if summary.failed:
         raise LaunchbayError(summary.failed, hint=summary.hint)

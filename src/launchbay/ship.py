@@ -2,7 +2,8 @@
 only in a terminal, and only what is missing) → plan → generate → validate → handover.
 
 A failed validation does not stop the handover (it shows exactly what is unproven), but the run fails.
-Deploying stays a separate, explicit step (`launchbay deploy`), so `ship` never touches infrastructure.
+`--apply` deploys only the first environment (staging when there is one): production stays a separate,
+explicit `launchbay deploy production --apply`, behind the staging gate.
 """
 
 from __future__ import annotations
@@ -10,8 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from launchbay.errors import LaunchbayError
+
+if TYPE_CHECKING:
+    from launchbay.deploy_run import Outcome
+    from launchbay.models.design import Design
 
 Progress = Callable[[str, str, str], None]  # stage, status (start|done|failed|skipped), detail
 
@@ -29,7 +35,7 @@ class ShipSummary:
 
 
 def run_ship(project: Path, out: Path | None, *, strict: bool, interactive: bool,
-             progress: Progress) -> ShipSummary:
+             progress: Progress, apply: bool = False) -> ShipSummary:
     from launchbay.answersfile import FILENAME, load_answers, render_document, write_document
     from launchbay.generate import render_kit, write_kit
     from launchbay.handover import run_handover
@@ -110,7 +116,24 @@ def run_ship(project: Path, out: Path | None, *, strict: bool, interactive: bool
         stage("validate", "done", f"{passed}/{len(report.results)} validators passed"
               + (" (strict)" if strict else ""))
 
-    stage("deploy", "skipped", f"explicit step: `launchbay deploy staging {project} --apply`")
+    if not apply:
+        stage("deploy", "skipped", f"pass --apply, or `launchbay deploy {_first_env(design)} {root} --apply`")
+    elif summary.failed:
+        stage("deploy", "skipped", "not deployed: the kit did not validate")
+    else:
+        progress("deploy", "start", "")
+        env = _first_env(design)
+        try:
+            outcome = _deploy_first_env(project, root, design)
+        except LaunchbayError as err:  # refused before anything ran: the handover still shows what is missing
+            stage("deploy", "failed", err.message)
+            summary.failed, summary.hint = f"deploy: {err.message}", err.hint
+        else:
+            if outcome.ok:
+                stage("deploy", "done", f"{env}: {outcome.status}")
+            else:
+                stage("deploy", "failed", f"{env}: {outcome.status}")
+                summary.failed, summary.hint = f"deploy to {env}: {outcome.status}", f"see `launchbay history {root}`"
 
     progress("handover", "start", "")
     handover, _ = run_handover(root, design)
@@ -119,3 +142,25 @@ def run_ship(project: Path, out: Path | None, *, strict: bool, interactive: bool
     stage("handover", "done", f"{design.docs_root}/HANDOVER.md: {summary.ticked}/{summary.boxes} checklist items "
           "proven by evidence")
     return summary
+
+
+def _first_env(design: Design) -> str:
+    return "staging" if "staging" in design.environments else design.environments[0]
+
+
+def _deploy_first_env(project: Path, root: Path, design: Design) -> Outcome:
+    """Deploy the first environment with the same plan and runner `launchbay deploy ENV --apply` uses."""
+    from launchbay import console
+    from launchbay.deploy import DeployRefused, plan_deploy, resolve_version
+    from launchbay.deploy_model import DeployOptions
+    from launchbay.deploy_run import execute
+    from launchbay.ledger import Ledger
+
+    ledger = Ledger(root)
+    plan = plan_deploy(design, root, _first_env(design), DeployOptions(version=resolve_version(project, None)),
+                       ledger)
+    console.print_deploy_plan(plan)
+    if plan.problems:
+        raise DeployRefused(f"not applied: {'; '.join(plan.problems)}",
+                            hint="fix them, then `launchbay deploy` (or ship --apply) again")
+    return execute(plan, ledger, console.print_deploy_event, region=design.region)
