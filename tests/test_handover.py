@@ -201,7 +201,7 @@ def test_infrastructure_needs_a_validated_kit_and_a_whole_apply_per_environment(
     assert box.ticked and len(box.proofs) == 3
 
 
-def test_ship_apply_deploys_staging_and_the_handover_shows_it(  # noqa: F811  (fixtures from test_deploy)
+def test_ship_apply_deploys_staging_and_the_handover_shows_it(
         tmp_path: Path, fakes: Path, app: App, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
         capsys: pytest.CaptureFixture[str]) -> None:
     project = deploy_project(tmp_path, "py-web3")  # kit generated, terraform.tfvars filled in
