@@ -33,6 +33,8 @@ SKIP_DIRS = frozenset({
     ".ruff_cache", "coverage", ".cache", ".parcel-cache", "artifacts", "typechain-types",
     "broadcast", ".anchor", ".terraform", ".idea", ".vscode", ".gradle", ".dart_tool",
     "site-packages", ".eggs", ".ponder", "generated",
+    # launchbay's own state (the manifest and the base copies of generated files it merges against).
+    ".launchbay",
     # AI-agent tooling and its state (prompts, skills, scripts): never part of the application.
     ".claude", ".beads", ".gemini", ".cursor", ".specify", ".codex", ".windsurf", ".kiro", ".roo", ".aider",
 })
@@ -82,15 +84,26 @@ class ProjectTree:
             listed = list(self._walk_files())
         result = []
         system, state = self._loa_zones()
+        kit = self._generated()
         for rel in listed:
             parts = PurePosixPath(rel).parts
-            if len(parts) > MAX_DEPTH or _skipped_dir(parts[:-1]):
+            if len(parts) > MAX_DEPTH or _skipped_dir(parts[:-1]) or rel in kit:
                 continue
             if rel.startswith(system) or (rel.startswith(state) and not rel.endswith(DOC_SUFFIXES)):
                 continue
             if self._admit(rel):
                 result.append(rel)
         return tuple(sorted(set(result)))
+
+    def _generated(self) -> frozenset[str]:
+        """Files launchbay generated here (its manifest): its own output is not evidence about the project,
+        so a second review sees the project as the first did (a generated Dockerfile is not "theirs")."""
+        raw = self._read_raw(".launchbay/manifest.json") if (self.root / ".launchbay/manifest.json").is_file() else None
+        try:
+            files = json.loads(raw).get("files", {}) if raw else {}
+        except (ValueError, AttributeError):
+            files = {}
+        return frozenset(str(p) for p in files) if isinstance(files, dict) else frozenset()
 
     def _loa_zones(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Folders to skip and planning-only folders, from Loa's `.loa-version.json` when present."""

@@ -3,10 +3,8 @@ that make the plan pick a VM), checked for its invariants and by the real valida
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +14,14 @@ import yaml
 from launchbay.errors import LaunchbayError
 from launchbay.generate import render_kit, write_kit
 from launchbay.models.design import DataStore, Design, StoreSize
+from launchbay.renderers.chains import ChainsRenderer
+from launchbay.renderers.monitoring import MonitoringRenderer
 from launchbay.renderers.vm import VmRenderer
 from launchbay.renderers.vm_layout import layout
 from launchbay.renderers.vm_provision import app_unit, backup_service_unit, backup_timer_unit
 from launchbay.secretscan import secret_kind
 from launchbay.validate import kit_files, validate_kit
+from launchbay.validators.caddy import check_caddyfile
 from launchbay.validators.compose import ComposeValidator, path_line
 from launchbay.validators.shell import ShellValidator
 from tests.kit.support import design
@@ -74,6 +75,7 @@ def test_file_set() -> None:
         "deploy/vm/rollback.sh", "deploy/vm/render-env.sh", "deploy/vm/provision.sh", "deploy/vm/backup.sh",
         "deploy/vm/README.md", "deploy/vm/systemd/discord-bot.service", "deploy/vm/systemd/discord-bot-backup.service",
         "deploy/vm/systemd/discord-bot-backup.timer", "deploy/env/discord-bot.env.example",
+        "deploy/vm/stacks.sh", "deploy/vm/systemd/discord-bot-stacks.service",
     }  # a bot serves no HTTP: no Caddyfile
     dapp = set(files("evm-dapp"))
     assert {"deploy/vm/Caddyfile", "deploy/vm/environments/staging.env", "deploy/env/api.env.example",
@@ -163,25 +165,20 @@ def test_a_design_domain_lands_in_each_environment_file() -> None:
 
 
 @pytest.mark.validator
-def test_caddyfile_adapts_with_real_caddy(tmp_path: Path) -> None:
-    caddy = shutil.which("caddy")
-    if caddy is None:
-        if os.environ.get("LAUNCHBAY_STRICT") == "1":
-            pytest.fail("caddy is required under LAUNCHBAY_STRICT (apt-get install caddy)")
-        pytest.skip("caddy not installed (apt-get install caddy)")
-    active = tmp_path / "active"
-    active.mkdir()
-    text = files("evm-dapp")["deploy/vm/Caddyfile"].replace("/etc/caddy/active", str(active))
-    (tmp_path / "Caddyfile").write_text(text, encoding="utf-8")
-    for name, port in (("api", 8080), ("web", 3000)):
-        (active / f"{name}.caddy").write_text(
-            f"reverse_proxy {{\n\tdynamic a {name}-green {port} {{\n\t\trefresh 5s\n\t}}\n\tlb_try_duration 5s\n}}\n",
-            encoding="utf-8")
-    proc = subprocess.run([caddy, "adapt", "--config", str(tmp_path / "Caddyfile"), "--adapter", "caddyfile",
-                           "--validate"], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "DOMAIN": "example.com"}, check=False)
-    assert proc.returncode == 0, proc.stderr
-    assert "api-green" in proc.stdout and "indexer:42069" in proc.stdout
+def test_caddyfile_adapts_with_real_caddy() -> None:
+    """The caddy validator, given the upstream snippets deploy.sh writes (its own printf format), yields
+    the green upstreams."""
+    caddy = _tool("caddy")
+    out = files("evm-dapp")
+    fmt = re.search(r"printf '(reverse_proxy [^']*)'", out["deploy/vm/deploy.sh"])
+    assert fmt is not None
+    template = fmt.group(1).replace("\\n", "\n").replace("\\t", "\t")
+    snippets = {f"/etc/caddy/active/{name}.caddy": template % (name, "green", port)
+                for name, port in (("api", 8080), ("web", 3000))}
+    findings, adapted, stood_in = check_caddyfile(caddy, out["deploy/vm/Caddyfile"], "deploy/vm/Caddyfile",
+                                                  {"DOMAIN": "example.com"}, snippets, adapt=True)
+    assert findings == [] and stood_in == ()
+    assert "api-green" in adapted and "indexer:42069" in adapted
 
 
 # --- env wiring --------------------------------------------------------------------------------
@@ -196,6 +193,9 @@ def test_every_env_var_is_wired_and_listed(name: str) -> None:
                     ln == f"render {svc.name}")
         example = out[f"deploy/env/{svc.name}.env.example"]
         for env in svc.plan.env:
+            if env.wiring == "signer":  # a raw signing key: listed as never set, never rendered
+                assert re.search(rf"^# {env.name}$", example, re.M) and f" {env.name}" not in line, env.name
+                continue
             assert re.search(rf"^{env.name}=$", example, re.M), (svc.name, env.name)
             if env.wiring == "build":
                 assert env.name in next(ln for ln in deploy.splitlines() if ln.startswith("IMAGES="))
@@ -255,6 +255,60 @@ def test_provision_is_strict_idempotent_and_embeds_the_unit_files(name: str) -> 
     assert "docker compose --project-name" in unit and "up --detach" in unit and "ExecStartPre=" in unit
 
 
+OWN_NODES = {"deployment": frozenset({("cloud", "self-hosted")}),
+             "blockchain": frozenset({("node_strategy", "own-nodes"), ("chains", ("ethereum", "sepolia"))})}
+
+
+def _stacks_line(text: str) -> list[str]:
+    line = next(ln for ln in text.splitlines() if ln.startswith("STACKS=("))
+    return shlex.split(line.removeprefix("STACKS=(").removesuffix(")"))
+
+
+def test_the_stacks_beside_the_app_follow_the_design() -> None:
+    """Which stacks run is the monitoring and chains renderers' own decision; the networks they join are read
+    from their generated Compose files."""
+    assert _stacks_line(files("discord-bot")["deploy/vm/stacks.sh"]) == [
+        "monitoring|deploy/monitoring|compose.monitoring.yml|"]
+    dapp = files("evm-dapp")
+    assert _stacks_line(dapp["deploy/vm/stacks.sh"]) == ["monitoring|deploy/monitoring|compose.monitoring.yml|",
+                                                         "chains|deploy/chains|compose.yml|chains"]
+    nodes = {f.path: f.content for f in VmRenderer().render(design("evm-dapp", **OWN_NODES))}
+    assert _stacks_line(nodes["deploy/vm/stacks.sh"])[1] == "chains|deploy/chains|compose.yml compose.nodes.yml|chains"
+    kit = {f.path: f.content for f in ChainsRenderer().render(vm_design("evm-dapp"))}
+    kit.update({f.path: f.content for f in MonitoringRenderer().render(vm_design("evm-dapp"))})
+    joined: list[str] = []
+    for path in ("deploy/monitoring/compose.monitoring.yml", "deploy/chains/compose.yml"):
+        for net in (yaml.safe_load(kit[path])["networks"] or {}).values():
+            if net.get("external") and net["name"] not in joined:
+                joined.append(net["name"])
+    assert joined == ["evm-dapp_edge", "evm-dapp_data"]
+    assert f"STACK_NETWORKS=({' '.join(joined)})" in dapp["deploy/vm/deploy.sh"]
+    assert "stacks.sh" in next(ln for ln in dapp["deploy/vm/deploy.sh"].splitlines() if ln.startswith("KIT="))
+
+
+def test_provision_prepares_the_stacks() -> None:
+    for name in VARIANTS:
+        out = files(name)
+        lay = layout(vm_design(name))
+        text = out["deploy/vm/provision.sh"]
+        assert "install -d -m 0755 -o root -g root /var/lib/node_exporter/textfile" in text
+        tmpfiles = text.split("<<'TMPFILES' || true\n", 1)[1].split("\nTMPFILES\n", 1)[0]
+        assert tmpfiles.strip().splitlines() == [
+            f"d {lay.runtime_dir} 0700 deploy deploy -", f"d /run/{lay.project}/monitoring 2750 deploy deploy -",
+            f"d /run/{lay.project}/monitoring/alertmanager 2750 deploy deploy -"]
+        unit = out[f"deploy/vm/systemd/{lay.project}-stacks.service"]
+        assert unit.rstrip("\n") in text and f"systemctl enable {lay.project}-stacks.service" in text
+        assert f"Requires=docker.service {lay.unit}" in unit and f"ExecStart={lay.app_dir}/stacks.sh up" in unit
+
+
+def test_a_service_keyed_like_the_chain_stacks_env_file_is_refused() -> None:
+    d = vm_design("evm-dapp")
+    services = tuple(s.model_copy(update={"component": "apps/chains"}) if s.component == "apps/api" else s
+                     for s in d.services)
+    with pytest.raises(LaunchbayError, match="clashes with the chain stack"):
+        list(VmRenderer().render(d.model_copy(update={"services": services})))
+
+
 def test_backups_follow_the_plan() -> None:
     bot = files("discord-bot")
     plan = vm_design("discord-bot").backup
@@ -301,7 +355,7 @@ def test_shellcheck_and_bash_n_find_nothing(name: str, kits: dict[str, Path]) ->
     report = validate_kit(kits[name], strict=True, validators={"shell": ShellValidator()})
     (result,) = report.results
     assert result.status == "PASS" and result.findings == (), result.findings
-    assert "6 script(s)" in result.summary or "5 script(s)" in result.summary
+    assert "6 script(s)" in result.summary  # deploy, rollback, render-env, provision, backup, stacks
 
 
 @pytest.mark.validator

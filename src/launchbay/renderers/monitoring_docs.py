@@ -28,6 +28,7 @@ from launchbay.renderers.monitoring_facts import (
     number,
 )
 from launchbay.renderers.monitoring_k8s import BLACKBOX_SERVICE, CHART_VERSION, GRAFANA_ADMIN_SECRET
+from launchbay.renderers.monitoring_k8s_secrets import doc_context
 from launchbay.renderers.monitoring_rules import (
     MONITORING_DIR,
     SEVERITIES,
@@ -69,7 +70,7 @@ def doc_files(f: Facts, groups: tuple[RuleGroup, ...]) -> list[KitFile]:
         "backup_age": backup_age_minutes(f), "dashboards_dir": DASHBOARDS_DIR, "images": IMAGES,
         "runtime_dir": runtime_dir(f), "logs": wants_logs(f), "chart_version": CHART_VERSION,
         "blackbox": BLACKBOX_SERVICE, "grafana_secret": GRAFANA_ADMIN_SECRET,
-        "alarms": alarms(d) if d.cloud == "aws" else [],
+        "alarms": alarms(d) if d.cloud == "aws" else [], "external_secrets": doc_context(f),
     }
     out = []
     for page in PAGES:

@@ -14,11 +14,12 @@ from typing import Any
 from launchbay.models.kit import KitFile
 from launchbay.renderers.monitoring_alertmanager import SECRET_NAME, config
 from launchbay.renderers.monitoring_facts import NAMESPACE_MONITORING, RELEASE, Facts
+from launchbay.renderers.monitoring_k8s_secrets import GRAFANA_ADMIN_SECRET as GRAFANA_ADMIN_SECRET
+from launchbay.renderers.monitoring_k8s_secrets import secret_files_k8s
 from launchbay.renderers.monitoring_rules import MONITORING_DIR, RuleGroup, dump_yaml, prometheus_rule
 
 CHART_VERSION = "69.8.2"  # kube-prometheus-stack; bump deliberately
 BLACKBOX_SERVICE = "prometheus-blackbox-exporter.monitoring.svc:9115"
-GRAFANA_ADMIN_SECRET = "launchbay-grafana-admin"
 BASE = f"{MONITORING_DIR}/kubernetes"
 
 
@@ -107,4 +108,4 @@ def k8s_files(f: Facts, groups: tuple[RuleGroup, ...]) -> list[KitFile]:
     mons = monitors(f)
     if mons:
         files.append(KitFile(path=f"{BASE}/servicemonitors.yaml", content=_multi(mons)))
-    return files
+    return files + secret_files_k8s(f)

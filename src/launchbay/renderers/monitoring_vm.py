@@ -32,6 +32,9 @@ IMAGES = {
 }
 DOCKER_SOCK = "/var/run/docker.sock"
 DOCKER_GID = "${DOCKER_GID:?set DOCKER_GID to the docker group id (getent group docker)}"
+# The secret files are mode 0640 in a setgid folder owned by the deploy group (render-env.sh writes them);
+# the containers that read one join that group (deploy/vm/stacks.sh sets the id from the folder).
+SECRETS_GID = "${MONITORING_SECRETS_GID:?set MONITORING_SECRETS_GID to the group id of the secrets folder}"
 LOGGING = {"driver": "json-file", "options": {"max-size": "10m", "max-file": "3"}}
 HARDENING = {"security_opt": ["no-new-privileges:true"]}
 
@@ -133,7 +136,7 @@ def compose(f: Facts) -> dict[str, Any]:
         "alertmanager": _service(
             "alertmanager", command=["--config.file=/etc/alertmanager/alertmanager.yml",
                                      "--storage.path=/alertmanager"],
-            ports=["127.0.0.1:9093:9093"],
+            ports=["127.0.0.1:9093:9093"], group_add=[SECRETS_GID],
             volumes=["./alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro",
                      f"{runtime_dir(f)}/alertmanager:/etc/alertmanager/secrets/{SECRET_NAME}:ro",
                      "alertmanager-data:/alertmanager"],
@@ -155,7 +158,7 @@ def compose(f: Facts) -> dict[str, Any]:
             "postgres-exporter", read_only=True,
             environment={"DATA_SOURCE_URI": f"postgres:5432/{db}?sslmode=disable", "DATA_SOURCE_USER": db,
                          "DATA_SOURCE_PASS_FILE": "/run/secrets/postgres_password"},
-            secrets=["postgres_password"], networks=[*mon, "data"])
+            secrets=["postgres_password"], group_add=[SECRETS_GID], networks=[*mon, "data"])
         secrets["postgres_password"] = {"file": f"{runtime_dir(f)}/postgres_password"}
     if f.redis:
         services["redis-exporter"] = _service("redis-exporter", read_only=True,
@@ -170,7 +173,8 @@ def compose(f: Facts) -> dict[str, Any]:
     services["grafana"] = _service(
         "grafana", environment={"GF_SECURITY_ADMIN_PASSWORD__FILE": "/run/secrets/grafana_admin_password",
                                 "GF_USERS_ALLOW_SIGN_UP": "false", "GF_ANALYTICS_REPORTING_ENABLED": "false"},
-        secrets=["grafana_admin_password"], ports=["127.0.0.1:3000:3000"], volumes=grafana_volumes, networks=mon)
+        secrets=["grafana_admin_password"], group_add=[SECRETS_GID], ports=["127.0.0.1:3000:3000"],
+        volumes=grafana_volumes, networks=mon)
     volumes: dict[str, Any] = {"prometheus-data": {}, "alertmanager-data": {}, "grafana-data": {}}
     if wants_logs(f):
         services["loki"] = _service("loki", command=["-config.file=/etc/loki/loki.yml"],

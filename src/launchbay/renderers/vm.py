@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from launchbay.errors import LaunchbayError
 from launchbay.models.design import Design
 from launchbay.models.kit import KitFile
 from launchbay.renderers.vm_backup import backup_script
@@ -15,6 +16,7 @@ from launchbay.renderers.vm_env import env_examples, render_env_script
 from launchbay.renderers.vm_layout import layout
 from launchbay.renderers.vm_provision import provision_script, unit_files
 from launchbay.renderers.vm_readme import readme
+from launchbay.renderers.vm_stacks import CHAINS_ENV, chain_secrets, stacks_script
 
 
 class VmRenderer:
@@ -24,8 +26,12 @@ class VmRenderer:
         if design.platform != "vm":
             return []
         lay = layout(design)
+        if chain_secrets(lay.design) and any(s.name == CHAINS_ENV for s in lay.services):
+            raise LaunchbayError(f"a vm service's key {CHAINS_ENV!r} clashes with the chain stack's env file",
+                                 hint="rename the component folder; launchbay names containers after it")
         files = [compose_file(lay), *environment_files(lay), deploy_script(lay), rollback_script(lay),
-                 render_env_script(lay), provision_script(lay), *unit_files(lay), readme(lay), *env_examples(lay)]
+                 render_env_script(lay), provision_script(lay), *unit_files(lay), readme(lay), *env_examples(lay),
+                 stacks_script(lay)]
         if lay.has_caddy:
             files.append(caddyfile(lay))
         backup = backup_script(lay)

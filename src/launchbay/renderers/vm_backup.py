@@ -13,7 +13,9 @@ import shlex
 
 from launchbay.models.kit import KitFile
 from launchbay.renderers.base import text_file
+from launchbay.renderers.monitoring_facts import BACKUP_TEXTFILE_DIR
 from launchbay.renderers.vm_layout import Layout
+from launchbay.renderers.vm_stacks import backup_metric_lines
 
 _REGION = re.compile(r"\b([a-z]{2}(?:-[a-z]+)+-\d)\b")
 
@@ -67,6 +69,9 @@ def backup_script(lay: Layout) -> KitFile | None:
         lines.append(f'SQLITE_DIR="${{SQLITE_DIR:-{lay.data_dir}/sqlite}}"')
     if postgres:
         lines.append(f'POSTGRES_CONTAINER="$PROJECT-{postgres.name}-1"')
+    metric = backup_metric_lines(lay)
+    if metric:
+        lines.append(f'TEXTFILE_DIR="${{TEXTFILE_DIR:-{BACKUP_TEXTFILE_DIR}}}"  # node_exporter\'s textfile collector')
     lines += [
         "",
         "log() { printf '%s backup: %s\\n' \"$PROJECT\" \"$*\" >&2; }",
@@ -124,6 +129,7 @@ def backup_script(lay: Layout) -> KitFile | None:
         ]
     elif mode == "disk-backups":
         lines += ["", "# off the host: the provider's disk backups of this VM carry these files (enable them)"]
+    lines += metric
     lines += [
         "",
         'find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name "20*" -mtime "+$RETENTION_DAYS" -exec rm -rf -- {} +',

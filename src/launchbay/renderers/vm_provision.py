@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from launchbay.models.kit import KitFile
 from launchbay.renderers.base import text_file
+from launchbay.renderers.monitoring_facts import BACKUP_TEXTFILE_DIR
 from launchbay.renderers.vm_backup import backup_calendar
 from launchbay.renderers.vm_deploy import compose_prefix
 from launchbay.renderers.vm_layout import APP_UID, DEPLOY_USER, Layout
+from launchbay.renderers.vm_stacks import (
+    SECRET_DIR_MODE,
+    monitoring_stack,
+    secret_dirs,
+    stacks,
+    stacks_unit,
+    stacks_unit_name,
+)
 
 STORE_PACKAGES = {"aws-secrets-manager": ("awscli", "aws"), "sops": ("sops age", "sops"), "vault": ("", "vault")}
 
@@ -82,6 +91,8 @@ def backup_timer_unit(lay: Layout) -> list[str]:
 
 def unit_files(lay: Layout) -> list[KitFile]:
     files = [text_file(f"deploy/vm/systemd/{lay.unit}", app_unit(lay))]
+    if stacks(lay.design):
+        files.append(text_file(f"deploy/vm/systemd/{stacks_unit_name(lay)}", stacks_unit(lay)))
     if lay.design.backup is not None:
         files.append(text_file(f"deploy/vm/systemd/{lay.backup_unit}.service", backup_service_unit(lay)))
         files.append(text_file(f"deploy/vm/systemd/{lay.backup_unit}.timer", backup_timer_unit(lay)))
@@ -142,6 +153,12 @@ def provision_script(lay: Layout) -> KitFile:
         dirs.append(f"install -d -m 0700 {lay.data_dir}/{store.name}")
     if lay.has_caddy:
         dirs.append(f"install -d -m 0700 {lay.data_dir}/caddy/data {lay.data_dir}/caddy/config")
+    if monitoring_stack(lay.design) is not None:
+        dirs.append("# node_exporter's textfile collector reads this folder (backup.sh reports its runs here)")
+        dirs.append(f"install -d -m 0755 -o root -g root {BACKUP_TEXTFILE_DIR}")
+    # runtime folders (memory): the env files, and the monitoring stack's secret files (setgid: group deploy)
+    runtime = [f"d {lay.runtime_dir} 0700 {DEPLOY_USER} {DEPLOY_USER} -"]
+    runtime += [f"d {d} {SECRET_DIR_MODE} {DEPLOY_USER} {DEPLOY_USER} -" for d in secret_dirs(lay.design)]
     environments = " ".join(lay.design.environments)
     # one environment: it is the default; several: each VM must be told which it is
     default_env = lay.design.environments[0] if len(lay.design.environments) == 1 else ""
@@ -211,8 +228,9 @@ def provision_script(lay: Layout) -> KitFile:
         "",
         'log "directories"',
         *dirs,
-        f"printf 'd {lay.runtime_dir} 0700 {DEPLOY_USER} {DEPLOY_USER} -\\n' |",
-        f"  install_file /etc/tmpfiles.d/{p}.conf 0644 || true",
+        f"install_file /etc/tmpfiles.d/{p}.conf 0644 <<'TMPFILES' || true",
+        *runtime,
+        "TMPFILES",
         f"systemd-tmpfiles --create /etc/tmpfiles.d/{p}.conf",
         "",
         'log "firewall"',
@@ -240,6 +258,8 @@ def provision_script(lay: Layout) -> KitFile:
     ]
     lines.append("units_changed=0")
     units = [(f"/etc/systemd/system/{lay.unit}", app_unit(lay))]
+    if stacks(lay.design):
+        units.append((f"/etc/systemd/system/{stacks_unit_name(lay)}", stacks_unit(lay)))
     if lay.design.backup is not None:
         units.append((f"/etc/systemd/system/{lay.backup_unit}.service", backup_service_unit(lay)))
         units.append((f"/etc/systemd/system/{lay.backup_unit}.timer", backup_timer_unit(lay)))
@@ -249,6 +269,8 @@ def provision_script(lay: Layout) -> KitFile:
         "if ((units_changed)); then systemctl daemon-reload; fi",
         f"systemctl enable {lay.unit}",
     ]
+    if stacks(lay.design):
+        lines.append(f"systemctl enable {stacks_unit_name(lay)}")
     if lay.design.backup is not None:
         lines.append(f"systemctl enable --now {lay.backup_unit}.timer")
     lines += [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from launchbay.models.kit import KitFile
 from launchbay.renderers.base import text_file
+from launchbay.renderers.monitoring_facts import BACKUP_METRIC, BACKUP_TEXTFILE_DIR
 from launchbay.renderers.vm_backup import backup_calendar, offsite
 from launchbay.renderers.vm_env import secret_location
 from launchbay.renderers.vm_layout import (
@@ -16,6 +17,14 @@ from launchbay.renderers.vm_layout import (
     SQLITE_MOUNT,
     Layout,
     cpus,
+)
+from launchbay.renderers.vm_stacks import (
+    BACKUP_PROM,
+    SECRET_FILE_MODE,
+    chain_secrets,
+    monitoring_secret_files,
+    stacks,
+    stacks_unit_name,
 )
 
 
@@ -128,6 +137,32 @@ def _peak(lay: Layout) -> str:
     return ", ".join(parts)
 
 
+def _stacks(lay: Layout) -> list[str]:
+    found = stacks(lay.design)
+    if not found:
+        return ["Nothing runs beside the app."]
+    lines = [f"`stacks.sh` installs each stack's folder from the release tree into `{lay.app_dir}/<stack>/` and "
+             "starts it with `docker compose up --detach` (idempotent; a stack whose files changed is recreated). "
+             "`deploy.sh` does both before it switches the app; at boot "
+             f"`{stacks_unit_name(lay)}` starts them after `{lay.unit}` has rendered their secrets.", ""]
+    for stack in found:
+        files = ", ".join(f"`{stack.source}/{f}`" for f in stack.compose_files)
+        nets = ", ".join(f"`{n}`" for n in stack.networks) or "none of the app's"
+        lines.append(f"- **{stack.name}**: {files}; joins the app networks {nets}.")
+    secret_files = monitoring_secret_files(lay.design)
+    if secret_files:
+        lines += ["", f"Monitoring secrets (files, mode {SECRET_FILE_MODE}, group `{DEPLOY_USER}`, written by "
+                  "`render-env.sh`): " + ", ".join(f"`{f.name}` → `{f.path}`" for f in secret_files) + "."]
+    if chain_secrets(lay.design):
+        lines += ["", f"Chain stack secrets (`{lay.runtime_dir}/chains.env`, read by `docker compose --env-file`): "
+                  + ", ".join(f"`{n}`" for n in chain_secrets(lay.design)) + "."]
+    if lay.design.backup is not None and any(s.name == "monitoring" for s in found):
+        lines += ["", f"After each successful run `backup.sh` writes `{BACKUP_METRIC}` to "
+                  f"`{BACKUP_TEXTFILE_DIR}/{BACKUP_PROM}` (node_exporter's textfile collector), which the "
+                  "backup-freshness alerts read."]
+    return lines
+
+
 def readme(lay: Layout) -> KitFile:
     d = lay.design
     secrets = lay.secret_names
@@ -210,7 +245,10 @@ def readme(lay: Layout) -> KitFile:
         f"As `{DEPLOY_USER}`, from a release tree of the repository at that version (the pipeline ships one "
         f"to `{lay.app_dir}/releases/<version>`): `deploy/vm/deploy.sh <version>`. It installs the kit into "
         f"`{lay.app_dir}`, refreshes the env files, pulls (or builds) the images, starts the data stores"
-        + (" and Caddy" if lay.has_caddy else "") + (", runs the migrations once" if migrations else "") + ", then:",
+        + (" and Caddy" if lay.has_caddy else "")
+        + (", then the stacks beside the app (" + ", ".join(s.name for s in stacks(lay.design)) + ")"
+           if stacks(lay.design) else "")
+        + (", runs the migrations once" if migrations else "") + ", then:",
         "",
     ]
     if lay.blue_green:
@@ -234,6 +272,10 @@ def readme(lay: Layout) -> KitFile:
         "moment of the switch, never two copies of a singleton."
         + (f" While both colours run they need extra memory: {_peak(lay)}." if lay.blue_green else ""),
         f"The `{lay.unit}` unit brings the recorded version back up at boot.",
+        "",
+        "## Monitoring and chain stacks",
+        "",
+        *_stacks(lay),
         "",
         "## Roll back",
         "",
