@@ -61,8 +61,8 @@ def test_evm_dapp_deploys_with_kms_never_a_raw_key() -> None:
         assert job["env"]["AWS_KMS_KEY_ID"] == kms_alias(d, env, deployer)
         assert job["if"] == f"github.event_name == 'workflow_dispatch' && inputs.chain == '{chain}'"
         run = steps_text(job)
-        assert ('forge script "$DEPLOY_SCRIPT" --rpc-url "$RPC_URL" --aws --sender "$DEPLOYER_ADDRESS" --broadcast'
-                in run)
+        assert ('forge script "$DEPLOY_SCRIPT" --rpc-url "$RPC_URL" \\\n  --aws \\\n  --sender "$DEPLOYER_ADDRESS" '
+                "--broadcast" in run)
         assert "cast wallet address --aws" in run
         assert "exit 1" in run  # a script that reads a raw key fails the deploy
         assert f"sh {HANDOFF_PATH} --aws" in run  # contract admin is a multisig

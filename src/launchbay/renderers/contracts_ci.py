@@ -139,7 +139,8 @@ def _deploy_job(design: Design, workdir: str, chain: ChainRef, needs: str) -> Jo
         f"address=\"$(cast wallet address {flags})\"",
         'echo "address=${address}" >> "$GITHUB_OUTPUT"',
         f'echo "Deploying to {chain.name} (chain id ${{CHAIN_ID}}) as ${{address}}"'), step_id="deployer"))
-    forge = f'forge script "$DEPLOY_SCRIPT" --rpc-url "$RPC_URL" {flags} --sender "$DEPLOYER_ADDRESS"'
+    # one flag group per line: the keystore flags make a single line too long for the YAML line limit
+    forge = f'forge script "$DEPLOY_SCRIPT" --rpc-url "$RPC_URL" \\\n  {flags} \\\n  --sender "$DEPLOYER_ADDRESS"'
     sender = {"DEPLOYER_ADDRESS": "${{ steps.deployer.outputs.address }}"}
     steps.append(run("Simulate the deployment", script("set -euo pipefail", forge), sender, workdir=workdir))
     steps.append(run("Broadcast the deployment", script("set -euo pipefail", f"{forge} --broadcast --slow"), sender,

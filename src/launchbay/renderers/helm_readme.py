@@ -29,8 +29,8 @@ def prerequisites(charts: tuple[ChartPlan, ...]) -> list[str]:
            f"{charts[0].design.region}." if any(c.secrets() for c in charts) else ""]
     if any(c.ingress for c in charts):
         out.append(f"- An ingress controller of class `{INGRESS_CLASS}` in namespace `{INGRESS_NAMESPACE}`, and "
-                   f"cert-manager with a ClusterIssuer named `{CLUSTER_ISSUER}`; DNS records for each chart's hosts (its "
-                   "README) pointing at the controller's load balancer.")
+                   f"cert-manager with a ClusterIssuer named `{CLUSTER_ISSUER}`; DNS records for each chart's "
+                   "hosts (its README) pointing at the controller's load balancer.")
     if any(c.strategy != "none" for c in charts):
         out.append("- Argo Rollouts (API `argoproj.io/v1alpha1`) and its kubectl plugin for promotion and abort.")
     if any(c.analysis for c in charts):
@@ -139,8 +139,9 @@ def chart_readme(chart: ChartPlan) -> KitFile:
     lines += ["", "## Configuration and secrets", ""]
     config = chart.config()
     if config:
-        known = [n for n, v in config.items() if v]
-        unset = [n for n, v in config.items() if not v]
+        per_env = {n for env in chart.design.environments for n in chart.signer_urls(env)}  # set per environment
+        known = [n for n, v in config.items() if v or n in per_env]
+        unset = [n for n, v in config.items() if not v and n not in per_env]
         lines.append("Plain values (ConfigMap `" + chart.key + "-config`): "
                      + ", ".join(f"`{n}`" for n in config) + ".")
         if unset:
