@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
@@ -216,3 +217,23 @@ def test_an_archive_node_keeps_its_consensus_client_at_full_mode() -> None:
     doc = base.model_copy(update={"answers": base.answers.model_copy(update={"blockchain": chain})})
     nodes = {(n.client, n.layer, n.mode) for n in build_design(profile("evm-dapp"), doc).chain_nodes}
     assert nodes == {("erigon", "execution", "archive"), ("nimbus", "consensus", "full")}
+
+
+def test_a_dockerfile_at_the_repository_root_is_the_root_service_s_own(tmp_path: Path) -> None:
+    project = tmp_path / "bot"
+    shutil.copytree(ROOT / "examples" / "discord-bot", project)
+    (project / "Dockerfile.dev").write_text("FROM python:3.12\n")
+    (project / "Dockerfile").write_text('FROM python:3.12-slim\nCMD ["python", "bot.py"]\n')
+    d = build_design(review_project(project), load_answers(project / "launchbay.yaml"))
+    assert [(s.component, s.runtime.dockerfile) for s in d.services if s.runtime] == [(".", "Dockerfile")]
+
+
+def test_a_project_without_a_service_is_refused_not_given_idle_servers(tmp_path: Path) -> None:
+    project = tmp_path / "lib"
+    project.mkdir()
+    (project / "package.json").write_text('{"name": "lib", "main": "index.js", "scripts": {"test": "node t.js"}}')
+    (project / "index.js").write_text("module.exports = (a, b) => a + b;\n")
+    doc = load_answers(ROOT / "examples" / "discord-bot" / "launchbay.yaml")
+    with pytest.raises(PlanError) as err:
+        build_design(review_project(project), doc)
+    assert "no deployable service" in err.value.message and "(library)" in err.value.message

@@ -4,6 +4,7 @@ traceable to the answer or evidence it follows from. `build_design` is the stage
 
 from __future__ import annotations
 
+import posixpath
 from decimal import Decimal
 
 from launchbay.answersfile import AnswersDocument
@@ -105,6 +106,12 @@ def _check_supported(ctx: PlanContext) -> None:
     if missing:
         raise PlanError(f"plan needs answers first: {', '.join(missing)}",
                         hint="run `launchbay interview` (or --set them) and plan again")
+    if not ctx.profile.services:
+        kinds = ", ".join(f"{c.path} ({c.kind})" for c in ctx.profile.components) or "none"
+        raise PlanError(f"no deployable service in this project (components: {kinds}): there is nothing to run, "
+                        "so there is no infrastructure to plan",
+                        hint="launchbay plans infrastructure for running services; if a service was missed, "
+                             "`launchbay review` shows why each component was classified as it was")
     if ctx.cloud not in SUPPORTED_CLOUDS:
         raise PlanError(f"cloud {ctx.cloud!r} is not implemented yet: plan builds {', '.join(SUPPORTED_CLOUDS)}",
                         hint="answer deployment.cloud=aws or self-hosted; GCP and Azure targets are planned")
@@ -150,7 +157,10 @@ def _runtime(ctx: PlanContext, comp: Component) -> Runtime:
     dockerfiles = sorted({e.file for t in ctx.profile.project_facts.get("deploy_file", ()) if t.value == "dockerfile"
                           and not t.detail for e in t.evidence
                           if e.file.startswith(comp.path + "/") or comp.path == "."})
-    own = [f for f in dockerfiles if f.rsplit("/", 1)[0] in {comp.path, f"{comp.path}/docker"}]
+    homes = {comp.path, posixpath.join(comp.path, "docker")} if comp.path != "." else {"", "docker"}
+    # the plain `Dockerfile` first: `Dockerfile.dev` / `gateway.Dockerfile` are other images
+    own = sorted((f for f in dockerfiles if posixpath.dirname(f) in homes),
+                 key=lambda f: (posixpath.basename(f) not in ("Dockerfile", "Containerfile"), f))
     return Runtime(language=text("language"), runtime_version=text("runtime_version"),
                    package_manager=text("package_manager"), build_command=text("build_command"),
                    test_command=text("test_command"),
