@@ -57,12 +57,31 @@ def test_nothing_is_ticked_without_evidence(kit_root: Path) -> None:
     assert "no validation run recorded" in " ".join(boxes["Security hardening complete"].missing)
 
 
-def test_validation_of_this_kit_ticks_security_and_removing_it_unticks(kit_root: Path) -> None:
-    write_evidence(passing_report(*SCANNERS), kit_root)
-    box = boxes_by_title(kit_root)["Security hardening complete"]
+def test_validated_and_applied_kit_ticks_security_and_removing_evidence_unticks(tmp_path: Path) -> None:
+    write_kit(render_kit(design("discord-bot")), tmp_path)
+    write_evidence(passing_report(*SCANNERS), tmp_path)
+    box = boxes_by_title(tmp_path, "discord-bot")["Security hardening complete"]
+    assert not box.ticked and "not applied to production yet" in box.missing[0]  # validated files alone
+    Ledger(tmp_path).record(action="apply", environment="production", version="v1", outcome="succeeded",
+                            detail={"summary": True})
+    box = boxes_by_title(tmp_path, "discord-bot")["Security hardening complete"]
     assert box.ticked and box.proofs[0].link == ".launchbay/evidence/validation.json"
-    (kit_root / ".launchbay/evidence/validation.json").unlink()
-    assert not boxes_by_title(kit_root)["Security hardening complete"].ticked
+    (tmp_path / ".launchbay/evidence/validation.json").unlink()
+    assert not boxes_by_title(tmp_path, "discord-bot")["Security hardening complete"].ticked
+
+
+def test_a_withheld_raw_signing_key_blocks_security_and_heads_the_handover(kit_root: Path) -> None:
+    write_evidence(passing_report(*SCANNERS), kit_root)
+    Ledger(kit_root).record(action="apply", environment="production", version="v1", outcome="succeeded",
+                            detail={"summary": True})
+    box = boxes_by_title(kit_root)["Security hardening complete"]
+    assert not box.ticked
+    assert box.missing == ("@vaultline/api still reads the raw key RELAYER_PRIVATE_KEY: change the code to sign "
+                           "through the signer",)
+    run_handover(kit_root, design("evm-dapp"))
+    text = (kit_root / "docs/deployment/HANDOVER.md").read_text()
+    assert text.index("## Blockers before the first deploy") < text.index("## Completion checklist")
+    assert "reads the raw signing key `RELAYER_PRIVATE_KEY`" in text
 
 
 def test_a_failed_validator_or_an_edited_kit_does_not_tick(kit_root: Path) -> None:
@@ -182,7 +201,10 @@ def test_ship_runs_the_golden_path_on_an_example(tmp_path: Path, capsys: pytest.
     assert (out_dir / "docs/a2a/deployment-report.md").exists()
     assert (out_dir / ".launchbay/evidence/validation.json").exists()
     handover = (out_dir / "docs/deployment/HANDOVER.md").read_text()
-    assert "- [x] **Security hardening complete**" in handover
+    assert "- [x] **Documentation complete**" in handover
+    assert "warning: over budget: all environments cost $" in out  # evm-dapp's plan exceeds its $300
+    assert "- [ ] **Security hardening complete**" in handover  # not applied, and the relayer key blocks it
+    assert "  - evidence: [checkov, trivy, consistency PASS" in handover
     assert "- [ ] **Application deployed to production**" in handover
 
 

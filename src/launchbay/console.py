@@ -336,6 +336,8 @@ def print_ship_summary(summary: ShipSummary) -> None:
     verdict = "FAILED" if summary.failed else "OK"
     _out.print(Text.assemble(("ship: ", "bold"), (verdict, "bold red" if summary.failed else "bold green"),
                              f" — kit and handover under {summary.root}"), soft_wrap=True)
+    for warning in summary.warnings:
+        _out.print(Text(f"warning: {warning}", style="bold yellow"), soft_wrap=True)
     if summary.boxes:
         _out.print(f"handover checklist: {summary.ticked}/{summary.boxes} items proven by recorded evidence "
                    "(deploy, drills and attestations tick the rest)")
@@ -465,20 +467,17 @@ def print_rehearsal(result: RehearsalResult) -> None:
             f"{result.base_image_import_s:.1f}s (0 = cached)")
     for ref, what in result.standins.items():
         c.print(f"  {ref}: {what}")
-    table = Table(box=None, pad_edge=False)
-    for col in ("deploy", "version", "exit", "requests", "failed", "failed in switch", "switch s", "deploy s",
-                "served by"):
-        table.add_column(col)
     for label, fig in (("blue-green switch", result.switch), ("broken release", result.broken),
                        ("rollback.sh", result.rollback)):
         if fig is None:
             continue
-        served = ", ".join(f"{who} {n}" for who, n in sorted(fig.served.items())) or "-"
         failed = len(fig.load.failures)
-        table.add_row(label, fig.version, str(fig.exit_code), str(fig.load.sent),
-                      Text(str(failed), style="green" if failed == 0 else "bold red"), str(fig.failed_during_switch),
-                      "-" if fig.switch_s is None else f"{fig.switch_s:.3f}", f"{fig.deploy_s:.1f}", served)
-    c.print(table)
+        switch = "no switch" if fig.switch_s is None else f"switch {fig.switch_s:.3f}s"
+        c.print(Text(f"{label} to {fig.version} (exit {fig.exit_code}): {fig.load.sent} requests, {failed} failed "
+                     f"({fig.failed_during_switch} during the switch), {switch}, deploy {fig.deploy_s:.1f}s",
+                     style="green" if failed == 0 else "bold red"))
+        served = ", ".join(f"{who} {n}" for who, n in sorted(fig.served.items())) or "nothing"
+        c.print(f"    served by: {served}")
     if result.broken is not None:
         c.print(f"  after the broken release: serving {result.broken.active_version or 'nothing'}")
     for phase in result.phases:

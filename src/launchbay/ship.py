@@ -32,6 +32,7 @@ class ShipSummary:
     ticked: int = 0
     boxes: int = 0
     production_usd: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def run_ship(project: Path, out: Path | None, *, strict: bool, interactive: bool,
@@ -90,6 +91,10 @@ def run_ship(project: Path, out: Path | None, *, strict: bool, interactive: bool
     summary.production_usd = f"{production.total_usd:,.2f}" if production else None
     stage("plan", "done", f"{design.platform} on {design.cloud}"
           + (f", production ${summary.production_usd}/month" if production else ""))
+    if design.budget.within_budget is False and design.budget.gap_usd is not None:
+        summary.warnings.append(
+            f"over budget: all environments cost ${design.budget.all_environments_usd:,.2f}/month against "
+            f"${design.budget.budget_usd:,.2f} (gap ${abs(design.budget.gap_usd):,.2f}); see cost-optimization.md")
 
     progress("generate", "start", "")
     if out is not None:

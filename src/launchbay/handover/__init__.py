@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from launchbay.generate import WriteReport, write_kit
-from launchbay.handover.checklist import ITEMS, Box, smoke_urls
+from launchbay.handover.checklist import ITEMS, Box, signer_blockers, smoke_urls
 from launchbay.handover.diagram import architecture_dot, render_svg
 from launchbay.handover.docs_check import docs_status, documentation
 from launchbay.handover.evidence import Evidence, load_evidence
@@ -72,7 +72,8 @@ def build_handover(ev: Evidence) -> Handover:
                "validation": ev.validation, "entries": ev.entries[-15:], "diagram": svg is not None,
                "smoked": _smoked_urls(ev), "dashboards": ev.under("deploy/monitoring/grafana/"),
                "secrets": [(s.name, [e.name for e in s.env if e.wiring == "secret"]) for s in design.services],
-               "production": next((c for c in design.costs if c.environment == "production"), None)}
+               "production": next((c for c in design.costs if c.environment == "production"), None),
+               "blockers": signer_blockers(ev)}
     env = _env()
     for template, path in (("HANDOVER.md.j2", f"{docs_root}/HANDOVER.md"),
                            ("deployment-report.md.j2", f"{a2a_dir(design)}/deployment-report.md")):

@@ -112,7 +112,18 @@ def monitoring(ev: Evidence) -> Box:
         return _box("Monitoring and alerting configured", [], ["no monitoring configuration in the kit"])
     proofs, missing = _validated(ev, ("promtool", "amtool"), "alert rules and routing")
     proofs.append(Proof(f"{len(rules)} monitoring file(s) under deploy/monitoring/", "deploy/monitoring"))
+    _deployed(ev, proofs, missing, "the monitoring stack and alarms ship with the environment")
     return _box("Monitoring and alerting configured", proofs, missing)
+
+
+def _deployed(ev: Evidence, proofs: list[Proof], missing: list[str], why: str) -> None:
+    """A configuration counts once it is applied: validated files alone are not a configured system."""
+    applied = tuple(e for e in ev.ledger("apply", environment="production", outcome="succeeded")
+                    if e.detail.get("summary"))
+    if applied:
+        proofs.append(_entry_proof(applied[0], "production applied"))
+    else:
+        missing.append(f"not applied to production yet ({why}): `launchbay deploy production --apply`")
 
 
 def backups(ev: Evidence) -> Box:
@@ -133,7 +144,15 @@ def backups(ev: Evidence) -> Box:
 def security(ev: Evidence) -> Box:
     proofs, missing = _validated(ev, ("checkov", "trivy", "consistency"),
                                  "scanners and the secret scan")
+    _deployed(ev, proofs, missing, "the scanned controls protect nothing until they are applied")
+    for service, name in signer_blockers(ev):
+        missing.append(f"{service} still reads the raw key {name}: change the code to sign through the signer")
     return _box("Security hardening complete", proofs, missing)
+
+
+def signer_blockers(ev: Evidence) -> tuple[tuple[str, str], ...]:
+    """(service, variable) for each raw signing key the kit withholds: the code must change before deploy."""
+    return tuple((s.name, e.name) for s in ev.design.services for e in s.env if e.wiring == "signer")
 
 
 def team_access(ev: Evidence) -> Box:
