@@ -243,7 +243,7 @@ def rehearse(path: str, as_json: bool, critical: tuple[str, ...], keep: bool) ->
     """Deploy the VM kit for real on a local Docker engine: blue-green under load, broken release, rollback."""
     import json as json_mod
 
-    from launchbay.rehearsal import rehearse as run_rehearsal
+    from launchbay.rehearsal.rehearse import rehearse as run_rehearsal
 
     result = run_rehearsal(path, critical_paths=critical, keep=keep,
                            progress=None if as_json else console.rehearsal_progress)

