@@ -28,6 +28,7 @@ from launchbay.models.design import Design
 from launchbay.models.kit import Kit, KitFile
 from launchbay.renderers import REGISTRY
 from launchbay.renderers.base import Renderer
+from launchbay.renderers.scanner_exceptions import exceptions_file
 
 STATE_DIR = ".launchbay"
 MANIFEST = f"{STATE_DIR}/manifest.json"
@@ -86,6 +87,11 @@ def render_kit(design: Design, renderers: Mapping[str, Renderer] | None = None) 
             if kit_file.path in files:
                 raise LaunchbayError(f"two renderers generate {kit_file.path}", hint="report this as a launchbay bug")
             files[kit_file.path] = kit_file
+    if renderers is None:  # the full kit: the scanner-exceptions page is read back from what was rendered
+        page = exceptions_file(design, {p: f.content for p, f in files.items()})
+        if page.path in files:
+            raise LaunchbayError(f"two renderers generate {page.path}", hint="report this as a launchbay bug")
+        files[page.path] = page
     return Kit(files=tuple(files[p] for p in sorted(files)))
 
 
@@ -176,9 +182,11 @@ def write_kit(kit: Kit, root: str | os.PathLike[str], *, check: bool = False) ->
             _atomic_write(path, text, kit_file.executable)
         if not base_copy.exists() or base_copy.read_text(encoding="utf-8") != kit_file.content:
             _atomic_write(base_copy, kit_file.content, False)
-    if not check and (new_manifest != manifest or not (base_root / MANIFEST).exists()):
+    if not check:
         kept = {p: h for p, h in manifest.items() if p not in new_manifest and (base_root / p).exists()}
         body = json.dumps({"generator": "launchbay", "files": dict(sorted({**kept, **new_manifest}.items()))},
                           indent=2, sort_keys=True) + "\n"
-        _atomic_write(_target(base_root, MANIFEST), body, False)
+        target = _target(base_root, MANIFEST)
+        if not target.exists() or target.read_text(encoding="utf-8") != body:  # an unchanged rerun writes nothing
+            _atomic_write(target, body, False)
     return report

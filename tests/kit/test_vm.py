@@ -3,6 +3,7 @@ that make the plan pick a VM), checked for its invariants and by the real valida
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -15,6 +16,7 @@ from launchbay.errors import LaunchbayError
 from launchbay.generate import render_kit, write_kit
 from launchbay.models.design import DataStore, Design, StoreSize
 from launchbay.renderers.chains import ChainsRenderer
+from launchbay.renderers.dockerfile import DockerfileRenderer
 from launchbay.renderers.monitoring import MonitoringRenderer
 from launchbay.renderers.vm import VmRenderer
 from launchbay.renderers.vm_layout import layout
@@ -143,6 +145,44 @@ def test_sqlite_lives_on_the_host_and_the_bot_has_no_port() -> None:
     assert bot["user"] == "10001:10001" and bot["read_only"] is True
     assert bot["healthcheck"]["test"] == ["CMD-SHELL", "kill -0 1"]
     assert "caddy" not in compose("discord-bot")["services"]
+
+
+def test_native_images_are_probed_with_the_busybox_they_carry() -> None:
+    """A Go/Rust image runs on debian-slim, which has neither wget nor nc: compose calls the busybox the
+    generated Dockerfile copies in, by its path, with the same argv as the image's own HEALTHCHECK."""
+    d = vm_design("py-web3")
+    api = d.services[0]
+    assert api.runtime is not None and api.component == "api"
+    go = api.runtime.model_copy(update={"language": "go", "package_manager": "go", "runtime_version": "go 1.27",
+                                        "build_command": None, "migration_command": None})
+    for path, tool in (("/healthz", "wget"), (None, "nc")):
+        svc = api.model_copy(update={"runtime": go, "start_command": "./server", "health_path": path})
+        native = d.model_copy(update={"services": (svc, *d.services[1:])})
+        kit = {f.path: f.content for f in VmRenderer().render(native)}
+        test = yaml.safe_load(kit["deploy/vm/compose.yaml"])["services"]["api-blue"]["healthcheck"]["test"]
+        docker = {f.path: f.content for f in DockerfileRenderer().render(native)}["api/Dockerfile"]
+        check = json.loads(docker.split("HEALTHCHECK ", 1)[1].split("\n", 2)[1].strip()[4:])
+        assert test == ["CMD", *check]
+        assert test[1:3] == ["/usr/local/bin/busybox", tool]
+        assert "COPY --from=probe /bin/busybox /usr/local/bin/busybox" in docker
+    # the project's own image: launchbay cannot know its tools, so the probe is whatever its PATH has
+    own = api.model_copy(update={"runtime": go.model_copy(update={"dockerfile": "api/Dockerfile"}),
+                                 "start_command": "./server"})
+    kit = {f.path: f.content for f in VmRenderer().render(d.model_copy(update={"services": (own, *d.services[1:])}))}
+    assert yaml.safe_load(kit["deploy/vm/compose.yaml"])["services"]["api-blue"]["healthcheck"]["test"][:2] == [
+        "CMD", "wget"]
+
+
+def test_bun_services_are_probed_with_bun() -> None:
+    d = vm_design("py-web3")
+    api = d.services[0]
+    assert api.runtime is not None
+    bun = api.runtime.model_copy(update={"language": "typescript", "package_manager": "bun", "runtime_version": None,
+                                         "build_command": None, "migration_command": None})
+    svc = api.model_copy(update={"runtime": bun, "start_command": "bun src/index.ts"})
+    kit = {f.path: f.content for f in VmRenderer().render(d.model_copy(update={"services": (svc, *d.services[1:])}))}
+    test = yaml.safe_load(kit["deploy/vm/compose.yaml"])["services"]["api-blue"]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "bun", "-e"] and "http://127.0.0.1:8001/healthz" in test[3]
 
 
 # --- Caddy -------------------------------------------------------------------------------------
