@@ -116,5 +116,6 @@ def test_secrets_that_cannot_be_wired_are_listed_and_nothing_is_rendered() -> No
     d = design("evm-dapp", security=frozenset({("secrets_manager", "azure-key-vault")}))
     with pytest.raises(UnwiredError) as exc:
         render_kit(d)
-    assert "@vaultline/api: RELAYER_PRIVATE_KEY" in exc.value.message
+    assert "@vaultline/api: JWT_SECRET" in exc.value.message
+    assert "RELAYER_PRIVATE_KEY" not in exc.value.message  # replaced by the signer, not a stored secret
     assert "aws-secrets-manager" in (exc.value.hint or "")
