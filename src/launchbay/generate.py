@@ -27,7 +27,7 @@ from launchbay.errors import LaunchbayError
 from launchbay.models.design import Design
 from launchbay.models.kit import Kit, KitFile
 from launchbay.renderers import REGISTRY
-from launchbay.renderers.base import Renderer
+from launchbay.renderers.base import Renderer, rendered
 from launchbay.renderers.scanner_exceptions import exceptions_file
 
 STATE_DIR = ".launchbay"
@@ -83,7 +83,7 @@ def render_kit(design: Design, renderers: Mapping[str, Renderer] | None = None) 
         check_wiring(design)
     files: dict[str, KitFile] = {}
     for renderer in (REGISTRY if renderers is None else renderers).values():
-        for kit_file in renderer.render(design):
+        for kit_file in rendered(renderer, design):
             if kit_file.path in files:
                 raise LaunchbayError(f"two renderers generate {kit_file.path}", hint="report this as a launchbay bug")
             files[kit_file.path] = kit_file

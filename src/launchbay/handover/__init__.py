@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -44,6 +45,7 @@ def checklist(ev: Evidence) -> tuple[Box, ...]:
     return tuple(boxes)
 
 
+@cache
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("launchbay.renderers", "templates/handover"), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)

@@ -10,6 +10,7 @@ figure in the file it describes.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -27,6 +28,7 @@ from launchbay.renderers.terraform_facts import production_env
 PAGE = "blockchain-ops.md"
 
 
+@cache
 def _env() -> Environment:
     return Environment(loader=PackageLoader("launchbay.renderers", "templates/chains"), undefined=StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)

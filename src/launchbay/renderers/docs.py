@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from launchbay.models.design import Design
 from launchbay.models.kit import KitFile
+from launchbay.renderers import ci_roles
 
 PAGES = ("infrastructure.md", "deployment-guide.md", "iac-guide.md", "runbooks/deployment.md",
          "runbooks/rollback.md", "runbooks/scaling.md", "cost-optimization.md")
 
 
+@cache
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("launchbay.renderers", "templates/docs"), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
@@ -29,7 +32,8 @@ class DocsRenderer:
     def render(self, design: Design) -> Iterable[KitFile]:
         env = _env()
         production = next((c for c in design.costs if c.environment == "production"), None)
-        context = {"d": design, "production": production, "kit": _kit_paths(design), **_cost_context(design)}
+        context = {"d": design, "production": production, "kit": _kit_paths(design), **_cost_context(design),
+                   "ci": _ci_context(design)}
         for page in PAGES:
             text = env.get_template(page + ".j2").render(**context)
             body = "\n".join(line.rstrip() for line in text.splitlines()).strip("\n") + "\n"
@@ -68,3 +72,14 @@ def _kit_paths(design: Design) -> dict[str, str]:
         "vm": "deploy/vm",
         "workflows": ".github/workflows" if design.cicd.get("git_host") == "github" else ".gitlab-ci.yml",
     }
+
+
+def _ci_context(design: Design) -> dict[str, object] | None:
+    """The CI roles the bootstrap creates and where each ARN goes (None when no pipeline job calls AWS)."""
+    roles = ci_roles.ci_roles(design)
+    if roles is None:
+        return None
+    return {"roles": roles, "push_variable": ci_roles.PUSH_ROLE_VARIABLE, "role_variable": ci_roles.ROLE_VARIABLE,
+            "push_output": ci_roles.PUSH_OUTPUT, "deploy_output": ci_roles.DEPLOY_OUTPUT,
+            "push_where": ci_roles.push_where(roles.host), "deploy_where": ci_roles.deploy_where(roles.host),
+            "apply_variable": ci_roles.APPLY_VARIABLE}

@@ -4,6 +4,8 @@ incident response and troubleshooting. Jinja2 templates under `templates/monitor
 
 from __future__ import annotations
 
+from functools import cache
+
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from launchbay.models.kit import KitFile
@@ -42,6 +44,7 @@ from launchbay.renderers.monitoring_vm import IMAGES, runtime_dir, wants_logs
 PAGES = ("monitoring.md", "runbooks/monitoring.md", "runbooks/incident-response.md", "troubleshooting.md")
 
 
+@cache
 def _env() -> Environment:
     return Environment(loader=PackageLoader("launchbay.renderers", "templates/monitoring"), undefined=StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from launchbay.models.design import Design
+from launchbay.renderers.base import rendered
 from launchbay.renderers.security_facts import compliance_data
 
 # Renderers that read the kit themselves (these docs): never re-entered while the kit is collected.
@@ -148,7 +149,7 @@ def collect_kit(design: Design) -> dict[str, str]:
     token = _COLLECTING.set(True)
     try:
         return {f.path: f.content for name, renderer in REGISTRY.items() if name not in SELF
-                for f in renderer.render(design)}
+                for f in rendered(renderer, design)}
     finally:
         _COLLECTING.reset(token)
 
