@@ -7,7 +7,7 @@ from pathlib import Path
 
 from launchbay.detectors.python import PythonDetector
 from launchbay.detectors.python_commands import analyze
-from launchbay.detectors.python_manifest import lower_bound
+from launchbay.detectors.python_manifest import lower_bound, python_constraint
 from launchbay.models.profile import Fact
 from tests.conftest import assert_evidence_holds, facts_of, run_detector, values_of
 
@@ -67,7 +67,7 @@ def test_fastapi_uv_project(tree_at) -> None:  # type: ignore[no-untyped-def]
     assert values_of(facts, "language") == {"python"}
     assert values_of(facts, "name") == {"orders-api"}
     assert values_of(facts, "package_manager") == {"uv"}
-    assert values_of(facts, "runtime_version") == {"python 3.12"}
+    assert values_of(facts, "runtime_version") == {"python >=3.12"}  # a range, operator kept
     assert best(facts, "framework") == "fastapi"
     assert "http-server" in values_of(facts, "role")
     assert explicit(facts, "port") == {8001}
@@ -100,7 +100,7 @@ def test_poetry_project_name_version_and_deps(tree_at) -> None:  # type: ignore[
     facts = run(root)
     assert values_of(facts, "name") == {"tg-alerts"}
     assert values_of(facts, "package_manager") == {"poetry"}
-    assert values_of(facts, "runtime_version") == {"python 3.11"}
+    assert values_of(facts, "runtime_version") == {"python ^3.11"}
     assert best(facts, "framework") == "python-telegram-bot"
     assert "bot" in values_of(facts, "role")
     assert best(facts, "start_command") == "python bot.py"
@@ -146,12 +146,47 @@ def test_runtime_sources_and_conflict(tree_at) -> None:  # type: ignore[no-untyp
     })
     facts = run(root)
     assert explicit(facts, "runtime_version", ".") == {"python 3.12.4"}
-    assert values_of(facts, "runtime_version", ".") == {"python 3.12.4", "python 3.11"}
+    assert values_of(facts, "runtime_version", ".") == {"python 3.12.4", "python >=3.11,<4"}
     # old/ has its own runtime.txt, which wins over the root pin it would otherwise inherit
     assert explicit(facts, "runtime_version", "old") == {"python 3.9.18"}
     assert values_of(facts, "runtime_version", "inherit") == {"python 3.12.4"}
-    # a bound the pin violates stays explicit (conflict)
-    assert explicit(facts, "runtime_version", "bad") == {"python 3.10", "python 3.12"}
+    # a range is a fallback (like engines.node); assemble reports the pin it excludes as a conflict
+    assert explicit(facts, "runtime_version", "bad") == {"python 3.10"}
+    assert values_of(facts, "runtime_version", "bad") == {"python 3.10", "python >=3.12"}
+
+
+def test_exclusive_and_open_bounds_keep_their_operator(tree_at) -> None:  # type: ignore[no-untyped-def]
+    """`python_requires=">3.7"` is a range, not a pin of 3.7: image and CI then pick a maintained release."""
+    from launchbay.renderers.ci_pins import exact_version
+    from launchbay.renderers.dockerfile_images import pick
+    from launchbay.review import review_project
+
+    root = tree_at({
+        "setup.py": "from setuptools import setup\n\nsetup(\n    name=\"svc\",\n    python_requires=\">3.7\",\n)\n",
+        "poetry/pyproject.toml": "[tool.poetry]\nname = \"p\"\n\n[tool.poetry.dependencies]\npython = \">3.7\"\n",
+        "poetry/poetry.lock": "# lock\n",
+        "pinned/.python-version": "3.9\n",
+        "pinned/pyproject.toml": "[project]\nname = \"q\"\nrequires-python = \">=3.11\"\n",
+    })
+    facts = run(root)
+    assert values_of(facts, "runtime_version", ".") == {"python >3.7"}
+    assert values_of(facts, "runtime_version", "poetry") == {"python >3.7"}
+    profile = review_project(root)
+    chosen = {c.path: c.value("runtime_version") for c in profile.components}
+    assert chosen["."] == "python >3.7" and chosen["poetry"] == "python >3.7"
+    # image and CI agree, on a maintained line the range admits (3.7 and 3.8 are past end of life)
+    assert pick("python", "python >3.7").version == exact_version("python >3.7", "python")[1] == "3.10.21"
+    # a pin outside the declared range is still a conflict
+    assert any(c.subject == "pinned" and c.field == "runtime_version" for c in profile.conflicts)
+
+
+def test_python_constraint() -> None:
+    assert python_constraint(">3.7") == ">3.7"
+    assert python_constraint(">= 3.8, < 3.11") == ">=3.8,<3.11"
+    assert python_constraint("^3.9") == "^3.9"
+    assert python_constraint("==3.11.*") == "3.11"
+    assert python_constraint("3.10") == "3.10"
+    assert python_constraint("<3.13") is None
 
 
 def test_lower_bound_as_written() -> None:
@@ -415,7 +450,7 @@ def test_setup_py_and_tox(tree_at) -> None:  # type: ignore[no-untyped-def]
     })
     facts = run(root)
     assert values_of(facts, "name") == {"legacy"}
-    assert values_of(facts, "runtime_version") == {"python 3.8"}
+    assert values_of(facts, "runtime_version") == {"python >=3.8"}
     assert best(facts, "framework") == "sanic"
     assert {"http-server", "worker"} <= values_of(facts, "role")
     assert values_of(facts, "test_command") == {"pytest", "tox"}

@@ -26,9 +26,12 @@ from launchbay.errors import LaunchbayError
 from launchbay.generate import render_kit, write_kit
 from launchbay.models.design import Design, EnvWiring, ServicePlan
 from launchbay.plan import build_design
+from launchbay.renderers.ci_pins import exact_version
 from launchbay.renderers.dockerfile import DockerfileRenderer, build_context, dockerfile_path, needs_dockerfile
+from launchbay.renderers.dockerfile_bind import bind_all
 from launchbay.renderers.dockerfile_common import APP_UID, exec_form, health_argv
-from launchbay.renderers.dockerfile_images import NODE, NODE_DEFAULT, PYTHON, PYTHON_DEFAULT, choose
+from launchbay.renderers.dockerfile_images import NODE, NODE_DEFAULT, PYTHON, PYTHON_DEFAULT, choose, pick
+from launchbay.renderers.dockerfile_node import dev_tool
 from launchbay.review import review_project
 from launchbay.validators.base import find_tool
 from launchbay.validators.hadolint import HadolintValidator
@@ -95,6 +98,19 @@ def variants_design() -> Design:
                 build_command=None, start_command="go run ./cmd/api --verbose", port=8080, health_path=None),
         variant(api, "svc/rust", language="rust", runtime_version="rust 1.80", package_manager="cargo",
                 build_command="cargo build --release", start_command="./target/release/app", port=3000),
+        # Cases the field trial found: each built as the real repositories had them.
+        variant(api, "svc/bun", language="typescript", runtime_version=None, package_manager="bun",
+                build_command="bun build src/api/index.ts --target=bun --outdir=dist",
+                start_command="bun src/api/index.ts", port=3000, health_path="/health"),
+        variant(api, "svc/tsx", language="typescript", runtime_version="node 22", package_manager="npm",
+                build_command=None, start_command="tsx src/index.ts", migration_command="drizzle-kit migrate",
+                port=3000),
+        variant(api, "svc/uvicorn", language="python", runtime_version="python >3.7", package_manager="poetry",
+                start_command="poetry run uvicorn main:app", port=8000, health_path=None,
+                migration_command="alembic upgrade head"),
+        variant(api, "svc/goabs", language="go", runtime_version="go 1.18", package_manager="go",
+                build_command="go build -o ethereum-service .", start_command="/ethereum-service", port=9000,
+                health_path=None),
     )
     return design("py-web3").model_copy(update={"services": services, "data_stores": ()})
 
@@ -184,19 +200,22 @@ def test_dockerfile_invariants(d: Design, svc: ServicePlan) -> None:
     assert health is not None
     if svc.port is None:
         assert health.group(1) == "NONE" and "listens on no port" in text
-    elif svc.health_path:
+    else:
         check = text[health.start():].split("\n", 2)[1]
-        assert f"127.0.0.1:{svc.port}{svc.health_path}" in check
+        target = f"127.0.0.1:{svc.port}{svc.health_path}" if svc.health_path else f"{svc.port}"
+        assert target in check
         tool = json.loads(check.strip()[4:])[0]
-        assert tool in {"node", "python", "/usr/local/bin/busybox"}
+        assert tool in {"node", "bun", "python", "/usr/local/bin/busybox"}
         if tool == "/usr/local/bin/busybox":
             assert "COPY --from=probe /bin/busybox /usr/local/bin/busybox" in text
         else:
-            assert runtime_image.startswith(tool)  # the probe runs with the image's own interpreter
+            assert runtime_image.split("/")[-1].startswith(tool)  # the image's own interpreter
     cmd = json.loads(re.findall(r"^CMD (.+)$", text, flags=re.M)[-1])
     start = svc.start_command or ""
-    if exec_form(start)[1] is None and not start.startswith(("pnpm", "go run")):
-        assert cmd == shlex.split(start)
+    if exec_form(start)[1] is None and not start.startswith(("pnpm", "go run", "poetry run")):
+        words = shlex.split(start)
+        assert cmd[:len(words)] == words  # as the Design says, at most a listening address added
+        assert set(cmd[len(words):]) <= {"--host", "0.0.0.0", "--port", str(svc.port), "-b", f"0.0.0.0:{svc.port}"}
     # secrets: no secret-wired name anywhere; ARGs only for public build-time values
     for env in svc.env:
         if env.wiring == "secret":
@@ -268,8 +287,8 @@ def test_versions_follow_the_design() -> None:
 
 def test_unsupported_stacks_fail_loudly() -> None:
     api = design("py-web3").services[0]
-    for change in ({"package_manager": "bun", "language": "typescript"}, {"language": "elixir", "package_manager": None,
-                                                                          "runtime_version": None}):
+    for change in ({"package_manager": "deno", "language": "typescript"},
+                   {"language": "elixir", "package_manager": None, "runtime_version": None}):
         d = design("py-web3").model_copy(update={"services": (variant(api, "x", **change),)})
         with pytest.raises(LaunchbayError):
             files_of(d)
@@ -413,3 +432,221 @@ def test_health_probes_pass_on_healthy_and_fail_otherwise(probe: str) -> None:
         server.server_close()
         thread.join(timeout=5)
     assert status(None) != 0 and status("/healthz") != 0
+
+
+# --------------------------------------------------------------------------- field-trial fixes
+
+
+def _variant_file(component: str) -> str:
+    return files_of(variants_design())[f"{component}/Dockerfile"]
+
+
+def _cmd(text: str) -> list[str]:
+    return list(json.loads(re.findall(r"^CMD (.+)$", text, flags=re.M)[-1]))
+
+
+def _alone(svc: ServicePlan, *others: ServicePlan) -> Design:
+    return design("py-web3").model_copy(update={"services": (svc, *others), "data_stores": ()})
+
+
+@pytest.mark.parametrize(("command", "port", "expected"), [
+    ("uvicorn main:app", 8000, "uvicorn main:app --host 0.0.0.0 --port 8000"),
+    ("uvicorn app.main:app --host 0.0.0.0 --port 8001", 8001, "uvicorn app.main:app --host 0.0.0.0 --port 8001"),
+    ("uvicorn main:app --port $PORT", 8000, "uvicorn main:app --port $PORT --host 0.0.0.0"),
+    ("uvicorn main:app --host 127.0.0.1", 8000, "uvicorn main:app --host 0.0.0.0 --port 8000"),
+    ("python -m uvicorn main:app --uds /run/app.sock", 8000, "python -m uvicorn main:app --uds /run/app.sock"),
+    ("hypercorn app:app", 9000, "hypercorn app:app -b 0.0.0.0:9000"),
+    ("gunicorn app:app", 8000, "gunicorn app:app -b 0.0.0.0:8000"),
+    ("gunicorn app:app -b 127.0.0.1:8000", 8000, "gunicorn app:app -b 0.0.0.0:8000"),
+    ("gunicorn app:app --bind=0.0.0.0:$PORT", 8000, "gunicorn app:app --bind=0.0.0.0:$PORT"),
+    ("gunicorn -c gunicorn.conf.py app:app", 8000, "gunicorn -c gunicorn.conf.py app:app"),  # its config binds
+    ("daphne proj.asgi:application", 8000, "daphne proj.asgi:application --bind 0.0.0.0 --port 8000"),
+    ("granian --interface asgi main:app", 8000, "granian --interface asgi main:app --host 0.0.0.0 --port 8000"),
+    ("flask run", 5000, "flask run --host 0.0.0.0 --port 5000"),
+    ("python -m flask run -p 5001", 5001, "python -m flask run -p 5001 --host 0.0.0.0"),
+    ("fastapi run main.py", 8000, "fastapi run main.py --port 8000"),  # `run` already listens on 0.0.0.0
+    ("fastapi dev main.py", 8000, "fastapi dev main.py --host 0.0.0.0 --port 8000"),
+    ("alembic upgrade head && uvicorn main:app", 8000,
+     "alembic upgrade head && uvicorn main:app --host 0.0.0.0 --port 8000"),
+    ("next start -H localhost -p 3000", 3000, "next start -H 0.0.0.0 -p 3000"),
+    ("next start", 3000, "next start"),  # Next listens on every interface by default: not touched
+    ("vite preview --host=127.0.0.1", 4173, "vite preview --host=0.0.0.0"),
+    ("node server.js", 3000, "node server.js"),
+    ("arq worker.main.WorkerSettings", None, "arq worker.main.WorkerSettings"),
+])
+def test_servers_listen_on_every_interface_without_repeating_flags(command: str, port: int | None,
+                                                                   expected: str) -> None:
+    bound = bind_all(command, port)
+    assert bound.command == expected
+    assert (bound.note is None) == (expected == command)
+    words = shlex.split(bound.command.split("&&")[-1])
+    for flag in ("--host", "--port", "-b", "--bind", "-p", "-H"):
+        assert words.count(flag) <= 1, flag
+
+
+def test_a_loopback_python_server_gets_the_designs_port_in_the_image() -> None:
+    text = _variant_file("svc/uvicorn")  # `poetry run uvicorn main:app`: no host, no port, poetry not in the image
+    assert _cmd(text) == ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]
+    assert "# Start command adjusted: uvicorn listens on 127.0.0.1 unless told otherwise" in text
+    api = files_of(design("py-web3"))["api/Dockerfile"]  # already bound: unchanged, no note
+    assert _cmd(api) == ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8001"]
+    assert "Start command adjusted" not in api
+    web = variant(design("py-web3").services[0], "web", language="typescript", package_manager="npm",
+                  runtime_version="node 22", build_command="next build", start_command="next start -H localhost")
+    assert _cmd(files_of(_alone(web))["web/Dockerfile"]) == ["next", "start", "-H", "0.0.0.0"]
+
+
+@pytest.mark.parametrize(("command", "tool"), [
+    ("tsx src/index.ts", "tsx"), ("npx prisma migrate deploy", "prisma"), ("drizzle-kit migrate", "drizzle-kit"),
+    ("pnpm exec ts-node src/main.ts", "ts-node"), ("node --import tsx src/app.ts", "tsx"),
+    ("NODE_OPTIONS=--max-old-space-size=512 nodemon dist/x.js", "nodemon"), ("npx --yes vite preview", "vite"),
+    ("node dist/main.js", None), ("next start", None), ("npm run start", None), (None, None),
+])
+def test_dev_only_tools_are_recognised(command: str | None, tool: str | None) -> None:
+    assert dev_tool(command) == tool
+
+
+def test_dev_dependencies_stay_when_start_or_migration_needs_them() -> None:
+    text = _variant_file("svc/tsx")  # start `tsx src/index.ts`, migration `drizzle-kit migrate`, npm, no build
+    assert "RUN npm ci --no-audit --no-fund\n" in text and "--omit=dev" not in text and "npm prune" not in text
+    assert "runs drizzle-kit and tsx" in text
+    base = variants_design().services
+    npm, pnpm = (next(s for s in base if s.component == c) for c in ("svc/npm", "svc/pnpm"))
+    built = variant(npm, "svc/npm", migration_command="npx prisma migrate deploy")
+    assert "npm prune" not in files_of(_alone(built))["svc/npm/Dockerfile"]
+    assert "npm prune --omit=dev" in files_of(_alone(npm))["svc/npm/Dockerfile"]  # node dist/main.js: pruned
+    pn = files_of(_alone(variant(pnpm, "svc/pnpm", start_command="tsx server.ts")))["svc/pnpm/Dockerfile"]
+    assert "pnpm prune" not in pn and "--prod" not in pn
+    assert "pnpm prune --prod" in files_of(_alone(pnpm))["svc/pnpm/Dockerfile"]
+    evm = design("evm-dapp")
+    indexer = next(s for s in evm.services if s.component == "apps/indexer")
+    member = variant(indexer, "apps/indexer", migration_command="drizzle-kit migrate")
+    text = files_of(evm.model_copy(update={"services": (member,)}))["apps/indexer/Dockerfile"]
+    assert " deploy --store-dir" in text and "deploy --prod" not in text
+    assert "deploy --prod" in files_of(evm)["apps/web/Dockerfile"]
+    bun = next(s for s in base if s.component == "svc/bun")
+    kept = files_of(_alone(variant(bun, "svc/bun", migration_command="bunx drizzle-kit migrate")))
+    assert "--production" not in kept["svc/bun/Dockerfile"]
+
+
+def test_bun_projects_get_a_pinned_non_root_image() -> None:
+    text = _variant_file("svc/bun")
+    assert _stages(text) == [("oven/bun:1.4.3-slim", "deps"), ("deps", "build"), ("oven/bun:1.4.3-slim", "runtime")]
+    assert "RUN bun install --frozen-lockfile\n" in text  # dev dependencies for the build ...
+    assert " && bun install --frozen-lockfile --production" in text  # ... then production only
+    assert "COPY package.json bun.lock* bun.lockb* ./" in text
+    assert re.findall(r"^USER (.+)$", text, flags=re.M) == ["10001:10001"]
+    assert "curl" not in text and "wget" not in text
+    assert 'CMD ["bun", "-e", "fetch(\'http://127.0.0.1:3000/health\')' in text
+    assert _cmd(text) == ["bun", "src/api/index.ts"]
+    bun = next(s for s in variants_design().services if s.component == "svc/bun")
+    old = files_of(_alone(variant(bun, "svc/bun", runtime_version="bun 1.3", build_command=None,
+                                  start_command="npm start")))["svc/bun/Dockerfile"]
+    assert "FROM oven/bun:1.3.14-slim AS runtime" in old and "no longer gets fixes" in old
+    assert "RUN bun install --frozen-lockfile --production\n" in old
+    assert _cmd(old) == ["bun", "run", "start"]  # the image has no npm
+
+
+def test_a_bun_workspace_member_builds_from_the_root_and_runs_in_its_folder() -> None:
+    bun = next(s for s in variants_design().services if s.component == "svc/bun")
+    member = variant(bun, "apps/api")
+    d = _alone(member).model_copy(update={"non_services": ((".", "library"),)})
+    assert build_context(d, member) == "."
+    text = files_of(d)["apps/api/Dockerfile"]
+    assert "#   docker build -f apps/api/Dockerfile ." in text
+    deps = text.split("FROM deps AS build")[0]
+    assert "COPY . .\nRUN bun install --frozen-lockfile\n" in deps  # every member's package.json
+    assert "WORKDIR /app/apps/api\nRUN bun build" in text
+    runtime = text.split(" AS runtime")[1]
+    assert "WORKDIR /app\nCOPY --from=build --chown=10001:10001 /app ./" in runtime
+    assert "WORKDIR /app/apps/api\nUSER 10001:10001" in runtime
+    assert "ENV PATH=/app/apps/api/node_modules/.bin:/app/node_modules/.bin:$PATH" in runtime
+
+
+def test_native_images_carry_busybox_for_every_probe() -> None:
+    for component, tool in (("svc/go", "wget"), ("svc/rust", "wget"), ("svc/gorun", "nc"), ("svc/goabs", "nc")):
+        text = _variant_file(component)
+        assert "COPY --from=probe /bin/busybox /usr/local/bin/busybox" in text, component
+        check = json.loads(text.split("HEALTHCHECK ", 1)[1].split("\n", 2)[1].strip()[4:])
+        assert check[:2] == ["/usr/local/bin/busybox", tool], component
+        assert "HEALTHCHECK NONE" not in text
+    assert health_argv("busybox", 9000, None) == ("/usr/local/bin/busybox", "nc", "-z", "-w", "4", "127.0.0.1", "9000")
+
+
+def test_an_absolute_binary_path_is_built_and_installed_there() -> None:
+    text = _variant_file("svc/goabs")  # start `/ethereum-service`, build `go build -o ethereum-service .`
+    assert "RUN go build -o ethereum-service .\n" in text
+    assert "COPY --from=build --chown=10001:10001 /src/ethereum-service /ethereum-service" in text
+    assert _cmd(text) == ["/ethereum-service"]
+    goabs = next(s for s in variants_design().services if s.component == "svc/goabs")
+    unbuilt = files_of(_alone(variant(goabs, "svc/goabs", build_command=None)))["svc/goabs/Dockerfile"]
+    assert "RUN go build -o ethereum-service .\n" in unbuilt
+    rust = variant(goabs, "svc/rs", language="rust", package_manager="cargo", runtime_version="rust 1.98",
+                   build_command=None, start_command="/usr/local/bin/relay")
+    text = files_of(_alone(rust))["svc/rs/Dockerfile"]
+    assert "COPY --from=build --chown=10001:10001 /src/target/release/relay /usr/local/bin/relay" in text
+
+
+@pytest.mark.parametrize(("start", "why"), [
+    ("cargo run --release", "`cargo run` compiles at start"),
+    ("./server --port $PORT", "needs a shell"),
+    ("../bin/server", "outside the component folder"),
+])
+def test_native_start_commands_that_cannot_be_built_say_why(start: str, why: str) -> None:
+    goabs = next(s for s in variants_design().services if s.component == "svc/goabs")
+    with pytest.raises(LaunchbayError) as err:
+        files_of(_alone(variant(goabs, "svc/goabs", start_command=start)))
+    assert why in str(err.value) and "svc/goabs/Dockerfile" in (err.value.hint or "")
+
+
+def test_next_writes_its_cache_under_the_scratch_mount() -> None:
+    web = files_of(design("evm-dapp"))["apps/web/Dockerfile"]
+    runtime = web.split(" AS runtime")[1]
+    assert "RUN mkdir -p /app/.next \\\n && rm -rf /app/.next/cache \\\n && ln -s /tmp /app/.next/cache" in runtime
+    assert runtime.index("ln -s /tmp") > runtime.index("COPY --from=build") and runtime.index("ln -s") < runtime.index(
+        "USER ")
+    assert 'VOLUME ["/tmp"]' in runtime
+    pnpm = _variant_file("svc/pnpm")  # next build + pnpm start
+    assert "ln -s /tmp /app/.next/cache" in pnpm
+    assert ".next/cache" not in files_of(design("py-web3"))["api/Dockerfile"]
+
+
+@pytest.mark.parametrize(("d", "svc"), all_cases(), ids=lambda x: getattr(x, "component", ""))
+def test_the_image_runs_the_version_ci_tests(d: Design, svc: ServicePlan) -> None:
+    """One rule (dockerfile_images.pick) for both: the CI job's toolchain is the image's runtime."""
+    text = files_of(d)[dockerfile_path(svc)]
+    rt = svc.runtime
+    assert rt is not None
+    runtime, version = exact_version(rt.runtime_version, rt.language)
+    images = [image for image, _ in _stages(text) if ":" in image]
+    if rt.package_manager == "bun":
+        assert images[0] == f"oven/bun:{pick('bun', rt.runtime_version).version}-slim"
+        return
+    tags = {image.split(":", 1)[1].split("-", 1)[0] for image in images if not image.startswith(("busybox", "debian"))}
+    assert tags == {version}, (runtime, tags)
+
+
+def test_busybox_probe_really_probes() -> None:
+    busybox = shutil.which("busybox")
+    if busybox is None:
+        pytest.skip("busybox is not installed here (the probe runs inside the native image)")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Health)
+    port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    nc_z = "-z" in subprocess.run([busybox, "nc", "--help"], capture_output=True, text=True, check=False).stderr
+
+    def status(path: str | None) -> int:
+        argv = health_argv("busybox", port, path)
+        return subprocess.run([busybox, *argv[1:]], capture_output=True, timeout=20, check=False).returncode
+
+    try:
+        assert status("/healthz") == 0
+        assert status("/broken") != 0
+        if nc_z:  # the pinned image's busybox has it (defconfig: NC_110_COMPAT); distro builds may not
+            assert status(None) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert status("/healthz") != 0

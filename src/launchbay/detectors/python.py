@@ -22,7 +22,7 @@ from launchbay.detectors.python_launch import Launch, is_launch_script
 from launchbay.detectors.python_manifest import Manifest, read_manifest, requirement_files
 from launchbay.detectors.python_roles import classify, frameworks, inferred, script_start
 from launchbay.models.profile import Fact
-from launchbay.versions import version_tuple
+from launchbay.versions import is_range, version_tuple
 
 _ROOT_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
 _PIN = re.compile(r"^\s*(?:python-?)?(\d+\.\d+(?:\.\d+)?)\s*$")
@@ -159,9 +159,13 @@ def _runtime(ctx: DetectorContext, comp: str, m: Manifest) -> list[Fact]:
     facts = [make(comp, "runtime_version", f"python {v}", loc, priority=70, note=f"pinned in {src}")
              for v, loc, src in pins]
     for bound, loc in m.bounds:
+        if is_range(bound):
+            # A range is a fallback, like engines.node: a pin outside it is reported as a conflict.
+            facts.append(make(comp, "runtime_version", f"python {bound}", loc, priority=25, note="version range"))
+            continue
         ok = bool(pins) and all(_satisfies(v, bound) for v, _, _ in pins)
         facts.append(make(comp, "runtime_version", f"python {bound}", loc, priority=25 if ok else 60,
-                          note="lower bound" + ("; the pinned version satisfies it" if ok else "")))
+                          note="declared version" + ("; the pinned version satisfies it" if ok else "")))
     return facts
 
 

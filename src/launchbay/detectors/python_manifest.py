@@ -43,7 +43,7 @@ class Manifest:
     deps: dict[str, Dep] = field(default_factory=dict)
     name: tuple[str, Loc] | None = None
     scripts: list[tuple[str, Loc]] = field(default_factory=list)
-    bounds: list[tuple[str, Loc]] = field(default_factory=list)     # python lower bounds, as written
+    bounds: list[tuple[str, Loc]] = field(default_factory=list)     # python constraints (python_constraint)
     managers: list[tuple[str, Loc, int, str]] = field(default_factory=list)  # value, loc, priority, note
     build_system: Loc | None = None
     uv_workspace: Loc | None = None
@@ -112,6 +112,21 @@ def lower_bound(spec: str) -> str | None:
         m = _BOUND.match(clause.strip())
         if m:
             return m.group(2)
+    return None
+
+
+def python_constraint(spec: str) -> str | None:
+    """The runtime version a spec declares, operator kept: `==3.11.*` / `3.10` -> `3.11` / `3.10`
+    (a line), any other lower bound -> the whole spec without spaces (`>3.7`, `>=3.8,<3.11`, `^3.9`).
+
+    Dropping the operator would turn `>3.7` into a pin of 3.7 (an EOL line); kept, image and CI
+    choose a maintained release the range admits (dockerfile_images.pick)."""
+    for clause in spec.split(","):
+        m = _BOUND.match(clause.strip())
+        if m:
+            if m.group(1) in (None, "==", "==="):
+                return m.group(2)
+            return re.sub(r"\s+", "", spec)
     return None
 
 
@@ -204,7 +219,7 @@ def _pyproject(ctx: DetectorContext, rel: str, m: Manifest) -> None:
 
     requires = project.get("requires-python")
     if isinstance(requires, str):
-        bound, loc = lower_bound(requires), lines.key("project", "requires-python")
+        bound, loc = python_constraint(requires), lines.key("project", "requires-python")
         if bound and loc:
             m.bounds.append((bound, loc))
 
@@ -244,7 +259,7 @@ def _poetry_tables(poetry: dict[str, Any], lines: TomlLines, m: Manifest) -> Non
                 continue
             if key.lower() == "python":
                 raw = spec if isinstance(spec, str) else _dict(spec).get("version")
-                bound = lower_bound(raw) if isinstance(raw, str) else None
+                bound = python_constraint(raw) if isinstance(raw, str) else None
                 if bound:
                     m.bounds.append((bound, loc))
                 continue
@@ -312,7 +327,7 @@ def _pipfile(ctx: DetectorContext, rel: str, m: Manifest) -> None:
                 m.add_dep(key, loc, dev)
     version = _dict(data.get("requires")).get("python_version")
     loc = lines.key("requires", "python_version")
-    if isinstance(version, str) and loc is not None and (bound := lower_bound(version)):
+    if isinstance(version, str) and loc is not None and (bound := python_constraint(version)):
         m.bounds.append((bound, loc))
 
 
@@ -327,7 +342,7 @@ def _setup(ctx: DetectorContext, rel: str, m: Manifest) -> None:
         if re.search(r"\bsetup\s*\(|^\s*\[metadata\]", line):
             m.is_setup_package = m.is_setup_package or Loc(rel, no, line)
         req = re.search(r"python_requires\s*[=:]\s*[\"']?([^\"'\n,]+)", line)
-        if req and (bound := lower_bound(req.group(1).strip())):
+        if req and (bound := python_constraint(req.group(1).strip())):
             m.bounds.append((bound, Loc(rel, no, line)))
         name = re.match(r"^\s*name\s*[=:]\s*[\"']([A-Za-z0-9._-]+)[\"']", line)
         if name is None and rel.endswith(".cfg"):

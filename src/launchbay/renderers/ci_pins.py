@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from launchbay.renderers.dockerfile_images import BUN, BUN_DEFAULT, LINES, pick
 from launchbay.renderers.dockerfile_images import COREPACK_VERSION as COREPACK_VERSION  # node ^20.10 and up
 
 
@@ -49,17 +50,11 @@ UV_VERSION = "0.13.9"
 POETRY_VERSION = "2.5.1"
 PIPENV_VERSION = "2026.10.3"
 
-BUN_VERSION = "1.4.5"
+# The bun the generated images run (oven/bun:<version>-slim), so CI tests with the same one.
+BUN_VERSION = BUN[BUN_DEFAULT].patch
 FOUNDRY_VERSION = "v1.5.1"  # forge/cast release (getfoundry.sh/releases, 2025-12-19)
 FOUNDRY_IMAGE = f"ghcr.io/foundry-rs/foundry:{FOUNDRY_VERSION}"  # the release's image (GitLab jobs)
 RUNNER = "ubuntu-24.04"  # a named runner image, not ubuntu-latest
-
-# Exact runtime releases per major line (official Docker images; the same versions go to setup-*).
-NODE = {"18": "18.20.8", "20": "20.20.2", "22": "22.23.2", "24": "24.19.0", "26": "26.7.0"}
-PYTHON = {"3.10": "3.10.21", "3.11": "3.11.16", "3.12": "3.12.14", "3.13": "3.13.15", "3.14": "3.14.7"}
-GO = {"1.26": "1.26.7", "1.27": "1.27.0"}
-RUST = "1.98.0"
-DEFAULT_LINE = {"node": "24", "python": "3.12", "go": "1.27"}
 
 # GitLab job images (exact tags of official images).
 DOCKER_CLI_IMAGE = "docker:29.7.2-cli"
@@ -71,21 +66,16 @@ _USES = re.compile(r"^(\s*(?:-\s+)?uses:\s+)(\S+)\s*$")
 
 
 def exact_version(runtime_version: str | None, language: str | None) -> tuple[str, str]:
-    """("node", "20.20.2") from "node 20" (an exact version as written is kept as is)."""
+    """("node", "20.20.2") from "node 20": the release the generated image's base runs
+    (dockerfile_images.pick), so the CI job tests exactly what ships."""
     runtime, _, written = (runtime_version or "").partition(" ")
+    runtime = runtime.lower()
     if not runtime:
         runtime = {"typescript": "node", "javascript": "node", "python": "python", "go": "go",
                    "rust": "rust"}.get(language or "", "node")
-    written = written.strip().lstrip("v^~>=")
-    table = {"node": NODE, "python": PYTHON, "go": GO}.get(runtime)
-    if runtime == "rust":
-        return runtime, RUST
-    if table is None:
-        return runtime, written
-    if written.count(".") >= 2 and all(p.isdigit() for p in written.split(".")):
-        return runtime, written
-    key = written if written in table else written.split(".")[0] if runtime == "node" else written
-    return runtime, table.get(key, table[DEFAULT_LINE[runtime]])
+    if runtime not in LINES:
+        return runtime, written.strip().lstrip("v^~>=")
+    return runtime, pick(runtime, runtime_version if written else None).version
 
 
 def comment_tags(text: str) -> str:

@@ -7,8 +7,8 @@ Design's start command in exec form, exposes the Design's port and checks its he
 tool the final image already has. Secrets never enter the build: only public build-time values are
 build arguments, and the ignore file keeps `.env*` out of the context.
 
-Build context: the component folder, except for a pnpm workspace member, which is built from the
-repository root (`docker build -f <component>/Dockerfile .`). Its ignore file is then
+Build context: the component folder, except for a pnpm or bun workspace member, which is built from
+the repository root (`docker build -f <component>/Dockerfile .`). Its ignore file is then
 `<component>/Dockerfile.dockerignore`, the name BuildKit reads for that Dockerfile whatever the
 context; otherwise it is `<component>/.dockerignore`. `build_context` tells pipelines which.
 """
@@ -21,10 +21,12 @@ from launchbay.errors import LaunchbayError
 from launchbay.models.design import Design, ServicePlan
 from launchbay.models.kit import KitFile
 from launchbay.renderers.base import text_file
+from launchbay.renderers.dockerfile_bun import bun_recipe
 from launchbay.renderers.dockerfile_common import (
     APP_DIR,
     APP_UID,
     DATA_DIR,
+    SCRATCH_DIR,
     Recipe,
     Subject,
     all_components,
@@ -58,10 +60,13 @@ def dockerfile_path(svc: ServicePlan) -> str:
     return f"{component_prefix(svc.component)}Dockerfile"
 
 
+WORKSPACE_MANAGERS = {"pnpm", "bun"}  # one lockfile at the workspace root: members build from there
+
+
 def is_workspace_member(design: Design, svc: ServicePlan) -> bool:
-    """A pnpm package below a repository root that is itself a component (the workspace root)."""
+    """A pnpm or bun package below a repository root that is itself a component (the workspace root)."""
     manager = svc.runtime.package_manager if svc.runtime else None
-    return manager == "pnpm" and svc.component != "." and "." in all_components(design)
+    return manager in WORKSPACE_MANAGERS and svc.component != "." and "." in all_components(design)
 
 
 def build_context(design: Design, svc: ServicePlan) -> str:
@@ -89,6 +94,8 @@ def _subject(design: Design, svc: ServicePlan) -> Subject:
 
 def _recipe(subject: Subject) -> Recipe:
     args = build_arg_lines(subject.svc)
+    if subject.runtime == "node" and subject.manager == "bun":
+        return bun_recipe(subject, args)
     if subject.runtime == "node":
         return node_recipe(subject, args)
     if subject.runtime == "python":
@@ -99,7 +106,7 @@ def _recipe(subject: Subject) -> Recipe:
 def _how_to_build(subject: Subject) -> list[str]:
     path = dockerfile_path(subject.svc)
     if subject.workspace:
-        return ["# Build from the repository root (the pnpm workspace is the build context):",
+        return [f"# Build from the repository root (the {subject.manager} workspace is the build context):",
                 f"#   docker build -f {path} ."]
     if subject.component == ".":
         return ["# Build from the repository root:", "#   docker build ."]
@@ -118,13 +125,21 @@ def render_dockerfile(subject: Subject, recipe: Recipe) -> list[str]:
         lines.append(f"ENV PATH={recipe.runtime_path}:$PATH")
     if subject.file_store:
         lines.append(f"# {svc.name} keeps its file store (SQLite) in {DATA_DIR}: mount persistent storage there.")
-    lines += [*user_setup(recipe.runtime_setup), f"WORKDIR {APP_DIR}", *recipe.runtime_copy,
-              f"USER {APP_UID}:{APP_UID}"]
+    lines += [*user_setup(recipe.runtime_setup), f"WORKDIR {APP_DIR}", *recipe.runtime_copy, *recipe.runtime_steps]
+    if recipe.runtime_workdir != APP_DIR:
+        lines.append(f"WORKDIR {recipe.runtime_workdir}")
+    lines += [f"USER {APP_UID}:{APP_UID}",
+              f"# {SCRATCH_DIR} is the writable path under a read-only root: ECS mounts scratch storage there and",
+              "# copies this volume's mode (1777) into it (a bare mount is root-only); Compose and Kubernetes",
+              "# mount their own tmpfs / emptyDir over it.",
+              f'VOLUME ["{SCRATCH_DIR}"]']
     if svc.port is not None:
         lines.append(f"EXPOSE {svc.port}")
     lines += health_lines(svc, recipe.probe)
     if recipe.command_note:
         lines.append(f"# A shell runs the start command: {recipe.command_note}.")
+    if recipe.bind_note:
+        lines.append(f"# Start command adjusted: {recipe.bind_note}.")
     lines.append(f"CMD {json_argv(recipe.command)}")
     return lines
 

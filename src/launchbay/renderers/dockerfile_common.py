@@ -16,12 +16,18 @@ from urllib.parse import quote
 
 from launchbay.envclass import PUBLIC_PREFIXES
 from launchbay.models.design import Design, ServicePlan
+from launchbay.renderers.dockerfile_bind import bind_all
 
 APP_UID = 10001
 APP_DIR = "/app"
 DATA_DIR = "/app/data"
 
-Probe = Literal["node", "python", "busybox"]
+Probe = Literal["node", "bun", "python", "busybox"]
+# A statically linked busybox every native image carries for its health check (dockerfile_native).
+BUSYBOX_PATH = "/usr/local/bin/busybox"
+# The one writable scratch path every orchestrator gives the read-only root: ECS (a bind mount that
+# copies the image's VOLUME mode), Compose (tmpfs) and Kubernetes (emptyDir) all mount it.
+SCRATCH_DIR = "/tmp"
 
 
 @dataclass(frozen=True)
@@ -34,10 +40,13 @@ class Recipe:
     probe: Probe
     command: tuple[str, ...]  # the start command in exec form
     command_note: str | None = None  # why a shell wraps it, when one does
+    bind_note: str | None = None  # why the start command's listening address was changed, when it was
     runtime_env: tuple[tuple[str, str], ...] = ()
     runtime_path: str | None = None  # prepended to PATH
     runtime_copy: tuple[str, ...] = ()
+    runtime_steps: tuple[str, ...] = ()  # lines after the copies, still as root (e.g. a RUN fixing a path)
     runtime_setup: tuple[str, ...] = ()  # extra root-only shell steps, chained onto the user creation
+    runtime_workdir: str = APP_DIR  # where the start command runs (a workspace member's own folder)
     ignores: tuple[str, ...] = ()  # language-specific .dockerignore patterns
     notes: tuple[str, ...] = field(default=())  # extra header comments (caveats the reader must know)
 
@@ -65,27 +74,36 @@ def json_argv(argv: tuple[str, ...] | list[str]) -> str:
     return json.dumps(list(argv))
 
 
+def start_argv(command: str, port: int | None) -> tuple[tuple[str, ...], str | None, str | None]:
+    """(argv, why a shell runs it, why its listening address changed) for a start command."""
+    bound = bind_all(command, port)
+    argv, shell = exec_form(bound.command)
+    return argv, shell, bound.note
+
+
 # --------------------------------------------------------------------------- health check
 
 HEALTH_TIMING = "--interval=30s --timeout=5s --start-period=30s --retries=3"
 
 
-def health_argv(probe: Probe, port: int, path: str | None) -> tuple[str, ...] | None:
+def health_argv(probe: Probe, port: int, path: str | None) -> tuple[str, ...]:
     """A probe with a tool present in the final image: HTTP on the health path, else a TCP connect."""
     # Quoted so the path can sit inside the probe's string literal whatever it contains.
     url = f"http://127.0.0.1:{port}{quote('/' + path.lstrip('/'), safe='/_.~-')}" if path else None
-    if probe == "node":
+    if probe in {"node", "bun"}:  # bun runs the same script (fetch, node:net, process.exit)
         if url:
-            return ("node", "-e", f"fetch('{url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))")
-        return ("node", "-e", f"require('node:net').connect({port}, '127.0.0.1')"
+            return (probe, "-e", f"fetch('{url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))")
+        return (probe, "-e", f"require('node:net').connect({port}, '127.0.0.1')"
                 ".on('connect', () => process.exit(0)).on('error', () => process.exit(1))")
     if probe == "python":
         if url:
             return ("python", "-c", f"import urllib.request; urllib.request.urlopen('{url}', timeout=4)")
         return ("python", "-c", f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=4).close()")
     if url:
-        return ("/usr/local/bin/busybox", "wget", "-q", "-T", "4", "-O", "/dev/null", url)
-    return None
+        # No -T: builds without FEATURE_WGET_TIMEOUT reject it; HEALTHCHECK's own timeout bounds the probe.
+        return (BUSYBOX_PATH, "wget", "-q", "-O", "/dev/null", url)
+    # busybox's nc has -z (connect, send nothing) with its default netcat-1.10 compatibility.
+    return (BUSYBOX_PATH, "nc", "-z", "-w", "4", "127.0.0.1", str(port))
 
 
 def health_lines(svc: ServicePlan, probe: Probe) -> list[str]:
@@ -95,10 +113,6 @@ def health_lines(svc: ServicePlan, probe: Probe) -> list[str]:
                 "# when the process exits; a liveness signal beyond that needs a heartbeat in the code.",
                 "HEALTHCHECK NONE"]
     argv = health_argv(probe, svc.port, svc.health_path)
-    if argv is None:
-        return ["# No health check: no health route was found and this image carries no probe without one;",
-                "# add a route (e.g. /health) and regenerate.",
-                "HEALTHCHECK NONE"]
     why = (f"# Health: GET {svc.health_path} on port {svc.port}." if svc.health_path else
            f"# Health: no health route was found, so the check proves port {svc.port} accepts connections.")
     return [why, f"HEALTHCHECK {HEALTH_TIMING} \\", f"  CMD {json_argv(argv)}"]

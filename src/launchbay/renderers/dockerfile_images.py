@@ -10,10 +10,15 @@ How a `runtime_version` from the Design picks a line (`VersionChoice.reason` say
   Debian 12 (bookworm) image, else the newest patch of its line;
 - a line (`node 20`, `python 3.12`, `go 1.22`, `node lts/iron`) gets the newest patch of that line,
   even past its end of life (the Dockerfile then says so: the project chose it);
-- a range (`>=18`, `>=3.10,<3.12`, a bare `python 3`) gets the oldest line that satisfies it and is
-  still maintained on `AS_OF` (`^20.11` / `~=3.11` count as their line);
+- a range (`>=18`, `>3.7`, `>=3.10,<3.12`, a bare `python 3`) gets the oldest line that satisfies it
+  and is still maintained on `AS_OF`; an exclusive bound (`>`) never picks the release it excludes.
+  Node's `^20.11` counts as its line; Python's `^3.9` / `~=3.9` (poetry, PEP 440: any later 3.x)
+  are ranges, while `~=3.9.2` stays on 3.9;
 - a line missing from the table gets the nearest one (`node 16` → 18, `go 1.30` → 1.27);
 - nothing usable gets the default line (the newest maintained LTS).
+
+`pick` is the one entry point: the Dockerfile's base image and the CI job's toolchain (ci_pins)
+both come from it, so the image runs the version CI tested.
 """
 
 from __future__ import annotations
@@ -86,6 +91,15 @@ RUST: dict[str, Line] = {
 }
 RUST_DEFAULT = "1.98"
 
+# Bun: `oven/bun:<patch>-slim` (Debian). Only the newest minor gets fixes. Both tags were seen pinned by
+# digest in public Dockerfiles; release dates from the npm registry's `bun` package (checked 2026-11-27).
+# Bun publishes an image for every release (`<version>-slim`), so an exact release is used as written.
+BUN: dict[str, Line] = {
+    "1.3": Line("1.3", "1.3.14", "2026-05-13", "2026-08-20", "1.3.0"),
+    "1.4": Line("1.4", "1.4.3", "2026-10-10", "", "1.4.0"),
+}
+BUN_DEFAULT = "1.4"
+
 # Runtime bases for compiled services and the probe tool they borrow for HTTP health checks.
 DEBIAN_SLIM = Line("bookworm", "bookworm-20260803-slim", "2026-08-04", "2028-06", "")
 BUSYBOX = Line("1.38", "1.38.0-musl", "2026-05-22", "", "")  # statically linked: runs on any base
@@ -127,10 +141,19 @@ def _key(match: re.Match[str], minor_lines: bool) -> str:
     return f"{match.group(1)}.{match.group(2) or 0}" if minor_lines else match.group(1)
 
 
-def _by_bounds(table: dict[str, Line], low: str, spec: str, minor_lines: bool) -> tuple[str, str]:
-    """The oldest maintained line at or above `low` (and under an upper bound, if the spec has one)."""
+def _by_bounds(table: dict[str, Line], low: str, spec: str, minor_lines: bool,
+               floor: str) -> tuple[str, str]:
+    """The oldest maintained line at or above `low` (and under an upper bound, if the spec has one).
+
+    `floor` is the bound as written (`3.7`, `18.17`): a line whose newest patch is below it (or equal
+    to it, for an exclusive `>`) cannot satisfy the spec."""
     upper = _UPPER.search(spec)
     lines = sorted(table, key=_tuple)
+    exclusive = spec.startswith(">") and not spec.startswith(">=")
+
+    def above(k: str) -> bool:
+        patch, least = _tuple(table[k].patch), _tuple(floor)
+        return patch > least if exclusive else patch >= least
 
     def below(k: str) -> bool:
         if upper is None:
@@ -138,7 +161,7 @@ def _by_bounds(table: dict[str, Line], low: str, spec: str, minor_lines: bool) -
         cap = _tuple(upper.group(2) if minor_lines or "." not in upper.group(2) else upper.group(2).split(".")[0])
         return _tuple(k)[:len(cap)] <= cap if upper.group(1) else _tuple(k)[:len(cap)] < cap
 
-    fitting = [k for k in lines if _tuple(k) >= _tuple(low) and below(k)]
+    fitting = [k for k in lines if _tuple(k) >= _tuple(low) and above(k) and below(k)]
     maintained = [k for k in fitting if not table[k].eol or table[k].eol >= AS_OF]
     if maintained:
         return maintained[0], "the oldest maintained line that satisfies it"
@@ -159,9 +182,11 @@ def choose(table: dict[str, Line], language: str, runtime_version: str | None, d
         why = f"no usable version in {runtime_version!r}" if runtime_version else "no version found"
         return VersionChoice(table[default], table[default].patch, f"{why}: the default {language} {default} line")
     key = _key(match, minor_lines)
-    if spec.startswith((">", "*", "x")) or (minor_lines and match.group(2) is None):
-        pick, why = _by_bounds(table, key, spec, minor_lines)
-        return VersionChoice(table[pick], table[pick].patch, f"{language} {spec} is a range: {why}")
+    # Python's caret and compatible-release on X.Y admit every later 3.x (`^3.9` = `>=3.9,<4`).
+    any_minor = language == "python" and spec.startswith(("^", "~=")) and match.group(3) is None
+    if spec.startswith((">", "*", "x")) or any_minor or (minor_lines and match.group(2) is None):
+        chosen, why = _by_bounds(table, key, spec, minor_lines, match.group(0))
+        return VersionChoice(table[chosen], table[chosen].patch, f"{language} {spec} is a range: {why}")
     if key not in table:
         lines = sorted(table, key=_tuple)
         pick = lines[0] if _tuple(key) < _tuple(lines[0]) else lines[-1]
@@ -174,3 +199,20 @@ def choose(table: dict[str, Line], language: str, runtime_version: str | None, d
             return VersionChoice(line, exact, f"{language} {exact} as the project pins it")
         return VersionChoice(line, line.patch, f"{language} {exact} has no bookworm image: the newest {key} patch")
     return VersionChoice(line, line.patch, f"{language} {key} as the project pins it: its newest patch")
+
+
+# runtime → (table, default line, whether lines are minor versions)
+LINES: dict[str, tuple[dict[str, Line], str, bool]] = {
+    "node": (NODE, NODE_DEFAULT, False),
+    "python": (PYTHON, PYTHON_DEFAULT, True),
+    "go": (GO, GO_DEFAULT, True),
+    "rust": (RUST, RUST_DEFAULT, True),
+    "bun": (BUN, BUN_DEFAULT, True),
+}
+
+
+def pick(runtime: str, runtime_version: str | None) -> VersionChoice:
+    """The release a `runtime` (node, python, go, rust, bun) runs for the Design's `runtime_version`:
+    the Dockerfile's base image and the CI job's toolchain both ask here, so they always agree."""
+    table, default, minor_lines = LINES[runtime]
+    return choose(table, runtime, runtime_version, default, minor_lines=minor_lines)

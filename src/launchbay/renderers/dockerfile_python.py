@@ -4,21 +4,19 @@ deps builds the virtualenv from the lock alone (`uv sync --frozen --no-install-p
 install --no-root`, `pip install -r`), so that layer changes only with the lock; build adds the
 source (and, for uv, installs the project itself); runtime copies the virtualenv (owned by root:
 the app cannot change its own dependencies) and the source, and puts the venv first on PATH so the
-start command's tools (uvicorn, gunicorn, celery, arq) resolve.
+start command's tools (uvicorn, gunicorn, celery, arq) resolve. That is also why a `uv run` /
+`poetry run` / `pipenv run` / `pdm run` prefix is dropped from the start command: the image has the
+environment but not the tool that would activate it. A web server is told to listen on 0.0.0.0
+(dockerfile_bind).
 """
 
 from __future__ import annotations
 
+import re
+
 from launchbay.errors import LaunchbayError
-from launchbay.renderers.dockerfile_common import APP_DIR, APP_UID, DATA_DIR, Recipe, Subject, exec_form, run
-from launchbay.renderers.dockerfile_images import (
-    POETRY_VERSION,
-    PYTHON,
-    PYTHON_DEFAULT,
-    UV_VERSION,
-    VersionChoice,
-    choose,
-)
+from launchbay.renderers.dockerfile_common import APP_DIR, APP_UID, DATA_DIR, Recipe, Subject, run, start_argv
+from launchbay.renderers.dockerfile_images import POETRY_VERSION, UV_VERSION, VersionChoice, pick
 
 VENV = "/opt/venv"
 PY_IGNORES = (
@@ -35,8 +33,19 @@ PY_IGNORES = (
 )
 
 
+# `uv run --frozen -- x`, `poetry run x`, at the start of the command or of any `&&` / `;` step.
+_RUNNER = re.compile(r"(^|&&|\|\||;)(\s*)(?:(?:poetry|pipenv|pdm)\s+run|uv\s+run"
+                     r"(?:\s+--(?:frozen|locked|no-sync|no-dev|offline|quiet|all-extras|no-project|active))*"
+                     r"(?:\s+--(?=\s))?)\s+")
+
+
 def python_version(subject: Subject) -> VersionChoice:
-    return choose(PYTHON, "python", subject.runtime_version, PYTHON_DEFAULT, minor_lines=True)
+    return pick("python", subject.runtime_version)
+
+
+def without_runner(command: str) -> str:
+    """`uv run uvicorn app:app` → `uvicorn app:app`: the venv is already first on PATH."""
+    return _RUNNER.sub(r"\1\2", command)
 
 
 def _deps(subject: Subject) -> list[str]:
@@ -88,7 +97,7 @@ def python_recipe(subject: Subject, build_args: list[str]) -> Recipe:
     ]
     if build_steps:
         stages += run(*build_steps)
-    argv, why = exec_form(subject.svc.start_command or "")
+    argv, why, bind = start_argv(without_runner(subject.svc.start_command or ""), subject.svc.port)
     header = [f"# Base image: {image} ({choice.reason}; tag published {choice.line.published})."]
     if choice.eol_passed:
         header.append(f"# Python {choice.line.line} reached end of life in {choice.line.eol}: plan the move to a "
@@ -100,6 +109,7 @@ def python_recipe(subject: Subject, build_args: list[str]) -> Recipe:
         probe="python",
         command=argv,
         command_note=why,
+        bind_note=bind,
         # PYTHONPATH: a console script (arq, rq, celery) imports the app's modules from /app like `python -m`.
         runtime_env=(("PYTHONDONTWRITEBYTECODE", "1"), ("PYTHONUNBUFFERED", "1"), ("PYTHONPATH", APP_DIR),
                      *subject.port_env),

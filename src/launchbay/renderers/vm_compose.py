@@ -14,6 +14,7 @@ import yaml
 from launchbay.models.design import DataStore
 from launchbay.models.kit import KitFile
 from launchbay.renderers.base import text_file
+from launchbay.renderers.dockerfile_common import health_argv
 from launchbay.renderers.vm_layout import (
     APP_UID,
     CADDY_IMAGE,
@@ -65,29 +66,36 @@ def runtime_env_file(lay: Layout, name: str) -> str:
 
 
 def healthcheck(svc: VmService) -> dict[str, Any]:
-    """An in-container probe of the service's own port and health path, in the image's own runtime
-    (node or python are certain to be there; other images need wget/nc). No port: liveness only.
-    The probe code has no spaces so it stays one unbreakable YAML word."""
+    """An in-container probe of the service's own port and health path, with a tool the image has:
+    node / bun / python in their runtimes' images; the busybox every generated native (Go, Rust) image
+    carries at a fixed path (dockerfile_native), called by that path; for a project's own native image,
+    whatever wget / nc its PATH offers (it may have none: its own HEALTHCHECK is then the better probe).
+    No port: liveness only. The probe code has no spaces so it stays one unbreakable YAML word."""
     plan = svc.plan
-    language = (plan.runtime.language if plan.runtime else None) or ""
+    rt = plan.runtime
+    language = (rt.language if rt else None) or ""
+    js = "bun" if rt is not None and rt.package_manager == "bun" else "node"
     node = language in {"javascript", "typescript"}
     python = language == "python"
+    generated = rt is None or rt.dockerfile is None
     test: list[str]
     if plan.port is None:
         test = ["CMD-SHELL", "kill -0 1"]
-    elif plan.health_path:
-        url = f"http://127.0.0.1:{plan.port}{plan.health_path}"
-        if node:
-            test = ["CMD", "node", "-e", f'fetch("{url}").then(r=>process.exit(r.ok?0:1),()=>process.exit(1))']
-        elif python:
+    elif node or python:
+        url = f"http://127.0.0.1:{plan.port}{plan.health_path}" if plan.health_path else None
+        if node and url:
+            test = ["CMD", js, "-e", f'fetch("{url}").then(r=>process.exit(r.ok?0:1),()=>process.exit(1))']
+        elif python and url:
             test = ["CMD", "python", "-c", f'__import__("urllib.request").request.urlopen("{url}",timeout=4)']
+        elif node:
+            test = ["CMD", js, "-e", f'require("net").connect({plan.port},"127.0.0.1")'
+                    '.on("connect",()=>process.exit(0)).on("error",()=>process.exit(1))']
         else:
-            test = ["CMD", "wget", "-q", "-O", "/dev/null", url]
-    elif node:
-        test = ["CMD", "node", "-e", f'require("net").connect({plan.port},"127.0.0.1")'
-                '.on("connect",()=>process.exit(0)).on("error",()=>process.exit(1))']
-    elif python:
-        test = ["CMD", "python", "-c", f'__import__("socket").create_connection(("127.0.0.1",{plan.port}),4)']
+            test = ["CMD", "python", "-c", f'__import__("socket").create_connection(("127.0.0.1",{plan.port}),4)']
+    elif generated:
+        test = ["CMD", *health_argv("busybox", plan.port, plan.health_path)]
+    elif plan.health_path:
+        test = ["CMD", "wget", "-q", "-O", "/dev/null", f"http://127.0.0.1:{plan.port}{plan.health_path}"]
     else:
         test = ["CMD", "nc", "-z", "127.0.0.1", str(plan.port)]
     return {"test": test, **HEALTH}
