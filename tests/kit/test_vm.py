@@ -445,3 +445,13 @@ def test_json_paths_map_to_lines() -> None:
     assert path_line(text, "$.services['a.b'].ports[1]") == 6
     assert path_line(text, "$.services['a.b']") == 3
     assert path_line(text, "$.nothing.here") == 1
+
+
+def test_generated_workspace_dockerfiles_build_from_the_context_their_recipe_expects() -> None:
+    from launchbay.renderers.dockerfile import build_context
+    from launchbay.renderers.vm_layout import layout
+
+    d = design("evm-dapp", deployment=frozenset({("cloud", "self-hosted")}))
+    web = next(s for s in layout(d).services if s.plan.component == "apps/web")
+    assert web.plan.runtime is not None and web.plan.runtime.dockerfile is None  # launchbay generates it
+    assert web.context == build_context(d, web.plan) == "."  # a pnpm workspace member copies the root lockfile

@@ -16,6 +16,7 @@ from decimal import Decimal
 from launchbay.errors import LaunchbayError
 from launchbay.models.design import DataStore, Design, ServicePlan
 from launchbay.planning.context import capacity_data
+from launchbay.renderers.dockerfile import build_context
 from launchbay.renderers.terraform_facts import services as service_keys
 from launchbay.renderers.terraform_facts import slug as resource_slug
 from launchbay.targets.vm import ON_HOST_MIB
@@ -58,6 +59,7 @@ class VmService:
     name: str  # the service key Terraform and CI use too (component folder); the compose name, colourless
     singleton: bool
     stores: tuple[DataStore, ...]
+    generated_context: str = ""  # where `docker build` runs a generated Dockerfile (workspace members: ".")
 
     @property
     def http(self) -> bool:
@@ -85,9 +87,12 @@ class VmService:
 
     @property
     def context(self) -> str:
-        """Build context: an existing Dockerfile builds from the repository root, a generated one from its folder."""
+        """Build context: an existing Dockerfile builds from the repository root; a generated one from the folder
+        its recipe expects (the repository root for workspace members, which copy the root lockfile)."""
         rt = self.plan.runtime
-        return "." if (rt is not None and rt.dockerfile) or self.plan.component == "." else self.plan.component
+        if (rt is not None and rt.dockerfile) or self.plan.component == ".":
+            return "."
+        return self.generated_context or self.plan.component
 
     @property
     def build_args(self) -> tuple[str, ...]:
@@ -232,7 +237,9 @@ def layout(design: Design) -> Layout:
             raise LaunchbayError(f"a vm service's key {entry.key!r} clashes with the on-host {entry.key}",
                                  hint="rename the component folder; launchbay names containers after it")
         used = tuple(s for s in on_host if plan.name in s.used_by)
-        vm_services.append(VmService(plan=plan, name=entry.key, singleton=plan.kind in singleton_kinds, stores=used))
+        context = "" if plan.runtime is not None and plan.runtime.dockerfile else build_context(design, plan)
+        vm_services.append(VmService(plan=plan, name=entry.key, singleton=plan.kind in singleton_kinds, stores=used,
+                                     generated_context=context))
     out = Layout(design=design, project=resource_slug(design.project, 40), services=tuple(vm_services), stores=on_host,
                  external=external)
     _check_secrets(out)
