@@ -153,7 +153,10 @@ def test_no_long_lived_cloud_keys_and_no_secret_values() -> None:
     deploy = workflow(design("evm-dapp"), "deploy")
     creds = [s for j in deploy["jobs"].values() for s in j["steps"]
              if "configure-aws-credentials" in str(s.get("uses"))]
-    assert creds and all(s["with"]["role-to-assume"] == "${{ vars.AWS_ROLE_ARN }}" for s in creds)
+    images = [s for s in deploy["jobs"]["images"]["steps"] if "configure-aws-credentials" in str(s.get("uses"))]
+    assert [s["with"]["role-to-assume"] for s in images] == ["${{ vars.AWS_PUSH_ROLE_ARN }}"]  # the push role
+    assert creds and all(s["with"]["role-to-assume"] == "${{ vars.AWS_ROLE_ARN }}" for s in creds
+                         if s not in images)  # each environment's deploy role (test_ci_roles)
     assert all(s["with"]["aws-region"] == "us-east-1" for s in creds)
 
 
@@ -268,7 +271,7 @@ def test_gitlab_pipeline_stages_rules_oidc_and_manual_production() -> None:
     assert 'REPOSITORY="evm-dapp-production/api"' in p["push:api:production"]["script"][1]
     assert {"job": "test:api", "artifacts": False} in p["push:api:production"]["needs"]  # pushed only once tested
     for job in (staging, production, p["push:api:staging"]):
-        assert job["id_tokens"] == {"AWS_ID_TOKEN": {"aud": "sts.amazonaws.com"}}
+        assert job["id_tokens"] == {"AWS_ID_TOKEN": {"aud": "$CI_SERVER_URL"}}  # GitLab's AWS guide: the instance
         assert any("AWS_WEB_IDENTITY_TOKEN_FILE" in s for s in job["before_script"])
     assert p["rollback:staging"]["rules"][0]["when"] == "on_success"
     assert p["rollback:production"]["rules"][0]["when"] == "manual"

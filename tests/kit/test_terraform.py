@@ -23,6 +23,9 @@ from launchbay.answersfile import load_answers
 from launchbay.generate import render_kit, write_kit
 from launchbay.models.design import Design
 from launchbay.plan import build_design
+from launchbay.renderers.chain_services import gateway_env
+from launchbay.renderers.chains import ChainsRenderer
+from launchbay.renderers.signing import SigningRenderer
 from launchbay.renderers.terraform import TerraformRenderer
 from launchbay.renderers.terraform_docs import skips_of
 from launchbay.review import review_project
@@ -107,13 +110,14 @@ def test_standard_module_structure_and_roots() -> None:
     d = design("evm-dapp")
     files = render(d)
     modules = {p.split("/")[3] for p in files if p.startswith(f"{TF}/modules/")}
-    assert modules == {"audit", "backup_replication", "budgets", "compute", "data", "dns_tls", "iam", "kms",
-                       "monitoring", "network", "secrets", "waf"}
+    assert modules == {"audit", "backup_replication", "budgets", "chain_services", "compute", "data", "dns_tls", "iam",
+                       "kms", "monitoring", "network", "secrets", "waf"}
     for m in modules:
         assert {p.rsplit("/", 1)[1] for p in files if p.startswith(f"{TF}/modules/{m}/")} == set(MODULE_FILES)
     for env in d.environments:
         assert {p.rsplit("/", 1)[1] for p in files if p.startswith(f"{TF}/envs/{env}/")} == set(ROOT_FILES)
-    assert {p.rsplit("/", 1)[1] for p in files if p.startswith(f"{TF}/bootstrap/")} == set(MODULE_FILES)
+    assert {p.rsplit("/", 1)[1] for p in files if p.startswith(f"{TF}/bootstrap/")} == {
+        *MODULE_FILES, "ci.tf", "terraform.tfvars.example"}  # the CI roles (test_ci_roles) and their inputs
     assert f"{TF}/README.md" in files
     versions = files[f"{TF}/envs/production/versions.tf"]
     assert 'version = "~> 5.0"' in versions and 'required_version = ">= 1.10.0"' in versions
@@ -152,6 +156,8 @@ def test_sizes_counts_ports_and_health_paths_come_from_the_design() -> None:
             assert attr(body, "max_count") == str(size.replicas_max)
             assert attr(body, "port") == str(svc.port)
             assert attr(body, "health_path") == f'"{svc.health_path or "/"}"'
+            # a real health route must answer 2xx/3xx; without one any HTTP answer below 500 will do
+            assert attr(body, "health_matcher") == ('"200-399"' if svc.health_path else '"200-499"')
         nat_line = next(line.item for c in d.costs if c.environment == env for line in c.lines
                         if line.item.startswith("NAT gateway ×"))
         assert attr(block(main, 'module "network" {'), "nat_gateway_count") == nat_line.rsplit(" ", 1)[1]
@@ -190,15 +196,19 @@ def test_every_env_var_is_wired_and_no_secret_value_is_written() -> None:
                 key = svc.component.rsplit("/", 1)[-1]
                 body = block(compute, f"    {key} = {{")
                 for var in svc.env:
-                    if var.wiring == "secret":
+                    if var.wiring == "secret" and var.name in gateway_env(d):  # the chain gateway's URL, plain
+                        assert re.search(rf'\b{var.name}\s+= "{re.escape(gateway_env(d)[var.name])}"', body), label
+                        assert f'"{var.name}"' not in secrets_list
+                    elif var.wiring == "secret":
                         assert f'{var.name} = module.secrets.secret_arns["{var.name}"]' in re.sub(r" +=", " =", body)
                         assert f'"{var.name}"' in secrets_list
                     elif var.wiring == "config" and var.name == "PORT":
                         assert f'PORT = "{svc.port}"' in attr(body, "environment"), label
                     elif var.wiring == "config":
-                        assert f'var.service_config["{key}"]' in attr(body, "environment")
-                        assert re.search(rf"^\s+{var.name}\s+= string$", block(variables, f"    {key} = object({{"),
-                                         re.M), (label, var.name)
+                        assert (f'{{ for k, v in var.service_config["{key}"] : k => v if v != null }}'
+                                in attr(body, "environment"))  # unset values stay out: the code's default applies
+                        assert re.search(rf"^\s+{var.name}\s+= optional\(string\)$",
+                                         block(variables, f"    {key} = optional(object({{"), re.M), (label, var.name)
                     else:  # build-time values go to the image build, not the running task
                         assert var.name not in main
         text = "".join(files.values())
@@ -216,7 +226,7 @@ def test_least_privilege_each_service_reads_only_its_own_secrets() -> None:
     for svc in d.services:
         key = svc.component.rsplit("/", 1)[-1]
         read = set(re.findall(r'secret_arns\["([A-Z0-9_]+)"\]', block(iam, f"    {key} = {{")))
-        assert read == {e.name for e in svc.env if e.wiring == "secret"}, key
+        assert read == {e.name for e in svc.env if e.wiring == "secret"} - gateway_env(d).keys(), key
 
 
 def test_no_latest_anywhere() -> None:
@@ -283,7 +293,7 @@ def test_kubernetes_design_gets_eks_sized_from_the_priced_node_group() -> None:
         for svc in d.services:  # each service account's IRSA role reads only its own secrets
             key = svc.component.rsplit("/", 1)[-1]
             read = set(re.findall(r'secret_arns\["([A-Z0-9_]+)"\]', block(compute, f"    {key} = {{")))
-            assert read == {e.name for e in svc.env if e.wiring == "secret"}
+            assert read == {e.name for e in svc.env if e.wiring == "secret"} - gateway_env(d).keys()
     assert "Load Balancer Controller" in files[f"{TF}/README.md"]  # what is left to install, said plainly
 
 
@@ -325,7 +335,9 @@ def test_validators_report_problems_with_file_and_line(tmp_path: Path) -> None:
     for tool in VALIDATORS:
         _tool(tool)
     _mirror()
-    write_kit(render_kit(design("py-web3"), {"terraform": TerraformRenderer()}), tmp_path)
+    # The chain services' task definitions read the chain kit's files (deploy/chains/): render those too.
+    write_kit(render_kit(design("py-web3"), {"terraform": TerraformRenderer(), "chains": ChainsRenderer(),
+                                             "signing": SigningRenderer()}), tmp_path)
     kms = tmp_path / TF / "modules/kms/main.tf"
     kms.write_text(kms.read_text().replace("  enable_key_rotation     = true", "  enable_key_rotation = false"))
     bad_line = kms.read_text().splitlines().index("  enable_key_rotation = false") + 1
@@ -391,7 +403,9 @@ def test_terraform_plan_of_an_environment_root_against_moto(tmp_path: Path) -> N
     for tool in ("terraform", "moto_server"):
         _tool(tool)
     _mirror()
-    write_kit(render_kit(design("py-web3"), {"terraform": TerraformRenderer()}), tmp_path)
+    # The chain services' task definitions read the chain kit's files (deploy/chains/): render those too.
+    write_kit(render_kit(design("py-web3"), {"terraform": TerraformRenderer(), "chains": ChainsRenderer(),
+                                             "signing": SigningRenderer()}), tmp_path)
     root = tmp_path / TF / "envs/production"
     (root / "backend.tf").unlink()  # local state for the rehearsal
     with socket.socket() as s:
@@ -430,3 +444,33 @@ def test_design_decimal_sizes_map_to_fargate_units() -> None:
     assert worker.sizes["production"].vcpu == Decimal("0.25")
     body = block(block(render(d)[f"{TF}/envs/production/main.tf"], 'module "compute" {'), "    worker = {")
     assert attr(body, "cpu") == "256" and attr(body, "memory") == "512" and "port" not in body
+
+
+def test_unset_config_values_are_optional_and_shown_commented_in_the_example() -> None:
+    d = design("py-web3")
+    files = render(d)
+    for env in d.environments:
+        variables = files[f"{TF}/envs/{env}/variables.tf"]
+        config = block(variables, 'variable "service_config" {')
+        assert re.search(r"^  default = \{\}$", config, re.M)  # the whole value may be left out
+        example = files[f"{TF}/envs/{env}/terraform.tfvars.example"]
+        assert not re.search(r"^service_config", example, re.M)
+        commented = [line for line in example.splitlines() if line.startswith("# ")]
+        assert "# service_config = {" in commented and "#     LOG_LEVEL = null" in commented
+        assert any("application's own default applies" in line for line in commented)
+        main = files[f"{TF}/envs/{env}/main.tf"]
+        assert 'PORT = "8001"' in attr(block(block(main, 'module "compute" {'), "    api = {"), "environment")
+
+
+def test_health_check_without_a_health_route_accepts_any_http_answer() -> None:
+    d = design("evm-dapp")
+    web = next(s for s in d.services if s.kind == "web")
+    assert web.port is not None and web.health_path is None
+    files = render(d)
+    body = block(block(files[f"{TF}/envs/production/main.tf"], 'module "compute" {'), "    web = {")
+    assert attr(body, "health_path") == '"/"' and attr(body, "health_matcher") == '"200-499"'
+    module = files[f"{TF}/modules/compute/main.tf"]
+    assert "matcher             = each.value.health_matcher" in module
+    assert 'health_matcher     = optional(string, "200-399")' in files[f"{TF}/modules/compute/variables.tf"]
+    assert "any answer below 500" in files[f"{TF}/modules/compute/README.md"]
+    assert "`/` (no health route: any answer below 500)" in files[f"{TF}/README.md"]

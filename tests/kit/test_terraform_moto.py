@@ -3,6 +3,7 @@ the staging root, both against moto on loopback (no cloud exists here; TOOLCHAIN
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -59,8 +60,13 @@ def test_bootstrap_applies_and_staging_plans_against_moto(tmp_path: Path, moto: 
     boot = tf / "bootstrap"
     (boot / OVERRIDE_FILE).write_text(provider_override(moto))
     assert _tf(["init", "-backend=false", f"-plugin-dir={mirror}", "-input=false"], boot).returncode == 0
-    applied = _tf(["apply", "-auto-approve", "-input=false", f"-var=domain_name={domain}"], boot)
+    applied = _tf(["apply", "-auto-approve", "-input=false", f"-var=domain_name={domain}",
+                   "-var=github_owner=example-org", "-var=github_repository=evm-dapp"], boot)
     assert applied.returncode == 0, applied.stderr[-2000:]
+    outputs = json.loads(_tf(["output", "-json"], boot).stdout)  # the CI roles exist, named as CI expects
+    assert outputs["ci_push_role_arn"]["value"].endswith(":role/evm-dapp-ci-push")
+    assert {env: arn.rsplit("/", 1)[1] for env, arn in outputs["deploy_role_arns"]["value"].items()} == {
+        env: f"evm-dapp-deploy-{env}" for env in design.environments}
 
     staging = tf / "envs" / "staging"
     (staging / "backend.tf").unlink()  # the S3 backend is the real account's; plan keeps local state here

@@ -27,6 +27,8 @@ from launchbay.renderers.ci_github_jobs import (
 )
 from launchbay.renderers.ci_plan import (
     DEFAULT_BRANCH,
+    PUSH_ROLE_VARIABLE,
+    ROLE_VARIABLE,
     ServiceCI,
     ecr_repository,
     env_prefix,
@@ -110,7 +112,7 @@ def _images_job(design: Design, svcs: tuple[ServiceCI, ...], needs: list[str]) -
     ecr = any(s.registry == "ecr" for s in svcs)
     steps: list[Step] = [checkout()]
     if ecr:
-        steps.append(aws_credentials(design.region))
+        steps.append(aws_credentials(design.region, PUSH_ROLE_VARIABLE))
     steps += [*_logins(svcs), *_build_push(design, svcs, design.environments)]
     outputs = {job_id(s.key, env): f"${{{{ steps.{job_id('digest', s.key, env)}.outputs.digest }}}}"
                for s in svcs if s.registry == "ecr" for env in design.environments}
@@ -285,8 +287,11 @@ def deploy_header(design: Design) -> str:
     ]
     svcs = service_ci(design)
     if _aws(svcs):
-        lines.append("  AWS_ROLE_ARN: repository variable (image push role), overridden per environment (deploy role);"
-                     " both trust GitHub's OIDC provider, no access keys are stored.")
+        if _shared(svcs) and any(s.registry == "ecr" for s in _shared(svcs)):
+            lines.append(f"  {PUSH_ROLE_VARIABLE}: repository variable, the image push role (bootstrap output"
+                         " ci_push_role_arn).")
+        lines.append(f"  {ROLE_VARIABLE}: variable of each environment, its deploy role (bootstrap output"
+                     " deploy_role_arns); both roles trust GitHub's OIDC provider, no access key is stored.")
     if any(s.deploy == "vm" for s in svcs):
         lines.append("  DEPLOY_HOST, DEPLOY_SSH_KNOWN_HOSTS (variables) and DEPLOY_SSH_KEY (secret) per environment;"
                      " the host's environment.env sets REGISTRY=ghcr.io/<owner> (images are pushed there).")

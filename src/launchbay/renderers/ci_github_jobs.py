@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from launchbay.renderers import ci_pins, ci_shell
-from launchbay.renderers.ci_plan import ServiceCI, job_id
+from launchbay.renderers.ci_plan import ROLE_VARIABLE, ServiceCI, job_id
 from launchbay.renderers.ci_yaml import script
 
 Job = dict[str, Any]
@@ -162,10 +162,11 @@ def smoke_steps(svcs: tuple[ServiceCI, ...]) -> list[Step]:
     return steps
 
 
-def aws_credentials(region: str) -> Step:
-    """OIDC: the job's token is exchanged for a short-lived role session; no stored keys.
-    AWS_ROLE_ARN is a repository variable (image push) overridden per environment (deploy)."""
-    return uses("aws-credentials", {"role-to-assume": "${{ vars.AWS_ROLE_ARN }}", "aws-region": region,
+def aws_credentials(region: str, variable: str = ROLE_VARIABLE) -> Step:
+    """OIDC: the job's token is exchanged for a short-lived role session; no stored keys. The role
+    comes from `variable`: the environment's deploy role (AWS_ROLE_ARN, an environment variable) or
+    the image push role (a repository variable); the bootstrap root creates both (ci_roles)."""
+    return uses("aws-credentials", {"role-to-assume": f"${{{{ vars.{variable} }}}}", "aws-region": region,
                                     "role-session-name": "github-${{ github.run_id }}"},
                 name="AWS credentials (OIDC role)")
 

@@ -11,7 +11,13 @@ from typing import Any
 
 from launchbay.models.design import Design
 from launchbay.renderers import ci_pins, ci_shell
-from launchbay.renderers.ci_plan import ServiceCI, ecr_repository
+from launchbay.renderers.ci_plan import (
+    GITLAB_AUDIENCE,
+    PUSH_ROLE_VARIABLE,
+    ROLE_VARIABLE,
+    ServiceCI,
+    ecr_repository,
+)
 from launchbay.renderers.ci_yaml import script
 
 Job = dict[str, Any]
@@ -24,15 +30,26 @@ DIND: dict[str, Any] = {
     "variables": {"DOCKER_HOST": "tcp://docker:2376", "DOCKER_TLS_CERTDIR": "/certs",
                   "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "/certs/client"},
 }
-AWS_LOGIN = script(
-    "set -euo pipefail",
-    'if [ -z "${AWS_ROLE_ARN:-}" ]; then echo "set the CI/CD variable AWS_ROLE_ARN"; exit 1; fi',
-    'export AWS_WEB_IDENTITY_TOKEN_FILE="${CI_BUILDS_DIR}/.aws-web-identity-${CI_JOB_ID}"',
-    "printf '%s' \"$AWS_ID_TOKEN\" > \"$AWS_WEB_IDENTITY_TOKEN_FILE\"",
-    'export AWS_ROLE_SESSION_NAME="gitlab-${CI_PIPELINE_ID}-${CI_JOB_ID}"',
-    'REGISTRY="$(aws sts get-caller-identity --query Account --output text).dkr.ecr.${AWS_REGION}.amazonaws.com"',
-    "export REGISTRY",
-)
+
+
+def aws_login(variable: str = ROLE_VARIABLE) -> str:
+    """Web-identity login with the role in `variable`: the environment-scoped deploy role (AWS_ROLE_ARN),
+    or the image push role (a project variable, copied into AWS_ROLE_ARN where the CLI reads it)."""
+    pick = [] if variable == ROLE_VARIABLE else [f'export AWS_ROLE_ARN="${{{variable}:-}}"']
+    scope = "scoped to this environment" if variable == ROLE_VARIABLE else "at project level"
+    return script(
+        "set -euo pipefail",
+        *pick,
+        f'if [ -z "${{AWS_ROLE_ARN:-}}" ]; then echo "set the CI/CD variable {variable} ({scope})"; exit 1; fi',
+        'export AWS_WEB_IDENTITY_TOKEN_FILE="${CI_BUILDS_DIR}/.aws-web-identity-${CI_JOB_ID}"',
+        "printf '%s' \"$AWS_ID_TOKEN\" > \"$AWS_WEB_IDENTITY_TOKEN_FILE\"",
+        'export AWS_ROLE_SESSION_NAME="gitlab-${CI_PIPELINE_ID}-${CI_JOB_ID}"',
+        'REGISTRY="$(aws sts get-caller-identity --query Account --output text).dkr.ecr.${AWS_REGION}.amazonaws.com"',
+        "export REGISTRY",
+    )
+
+
+AWS_LOGIN = aws_login()
 
 
 def rules(*conditions: str, when: str | None = None) -> list[dict[str, Any]]:
@@ -49,7 +66,7 @@ def rules(*conditions: str, when: str | None = None) -> list[dict[str, Any]]:
 
 def oidc(design: Design) -> dict[str, Any]:
     """Keys that give a job short-lived AWS credentials from its GitLab OIDC token."""
-    return {"id_tokens": {"AWS_ID_TOKEN": {"aud": "sts.amazonaws.com"}},
+    return {"id_tokens": {"AWS_ID_TOKEN": {"aud": GITLAB_AUDIENCE}},
             "variables": {"AWS_REGION": design.region, "AWS_DEFAULT_REGION": design.region}}
 
 
@@ -148,7 +165,7 @@ def push_job(design: Design, svc: ServiceCI, build: str, scan: str, tar: str, ta
     return {
         "stage": "publish", **DIND, "variables": {**DIND["variables"], **key["variables"]},
         "id_tokens": key["id_tokens"], "rules": rules(MAIN), "needs": needs,
-        "before_script": ["apk add --no-cache aws-cli", AWS_LOGIN,
+        "before_script": ["apk add --no-cache aws-cli", aws_login(PUSH_ROLE_VARIABLE),
                           'aws ecr get-login-password | docker login --username AWS --password-stdin "$REGISTRY"'],
         "script": [f'docker load --input "{tar}"', block(values, body)],
         "artifacts": {"reports": {"dotenv": "digest.env"}},

@@ -22,6 +22,12 @@ DeployKind = Literal["ecs", "vm", "helm", "static"]
 NODE_MANAGERS = {"npm", "pnpm", "yarn", "bun"}
 PY_MANAGERS = {"pip", "poetry", "uv", "pipenv"}
 DEFAULT_BRANCH = "main"  # the Design does not record the default branch yet
+# The CI variables the AWS logins read; the bootstrap root's outputs (ci_roles) say which ARN goes where:
+# the image push role at repository / project level, each deploy role scoped to its environment.
+ROLE_VARIABLE = "AWS_ROLE_ARN"
+PUSH_ROLE_VARIABLE = "AWS_PUSH_ROLE_ARN"
+GITHUB_AUDIENCE = "sts.amazonaws.com"  # what aws-actions/configure-aws-credentials requests
+GITLAB_AUDIENCE = "$CI_SERVER_URL"  # GitLab's AWS guide: the audience is the instance address (the issuer)
 WIRING_PATH = "deploy/launchbay-wiring.json"
 DEPLOY_KINDS: dict[str, DeployKind] = {"containers": "ecs", "vm": "vm", "kubernetes": "helm", "static": "static"}
 

@@ -29,6 +29,8 @@ from launchbay.renderers.ci_gitlab_jobs import (
     test_job,
 )
 from launchbay.renderers.ci_plan import (
+    PUSH_ROLE_VARIABLE,
+    ROLE_VARIABLE,
     ServiceCI,
     ecr_repository,
     env_prefix,
@@ -268,8 +270,11 @@ def _header(design: Design) -> str:
         "Settings (CI/CD variables, scoped per environment where they differ):",
     ]
     svcs = service_ci(design)
+    if any(s.has_image and s.registry == "ecr" for s in svcs):
+        lines.append(f"  {PUSH_ROLE_VARIABLE}: the image push role, scope All (bootstrap output ci_push_role_arn).")
     if any(s.deploy in {"ecs", "helm", "static"} for s in svcs):
-        lines.append("  AWS_ROLE_ARN: role trusting GitLab's OIDC provider (aud sts.amazonaws.com); no access keys.")
+        lines.append(f"  {ROLE_VARIABLE}: each environment's deploy role, scoped to that environment (bootstrap output"
+                     " deploy_role_arns); roles trust GitLab's OIDC provider (aud $CI_SERVER_URL), no access key.")
     if any(s.deploy == "vm" for s in svcs):
         lines.append("  DEPLOY_HOST, DEPLOY_SSH_KNOWN_HOSTS and DEPLOY_SSH_KEY (type File, protected); the host's"
                      " environment.env sets REGISTRY to this project's $CI_REGISTRY_IMAGE (images are pushed there).")

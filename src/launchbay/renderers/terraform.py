@@ -13,7 +13,7 @@ from typing import Any
 
 from launchbay.models.design import Design
 from launchbay.models.kit import KitFile
-from launchbay.renderers import monitoring_cloudwatch, security_facts
+from launchbay.renderers import ci_roles, monitoring_cloudwatch, security_facts, terraform_chain, terraform_eks
 from launchbay.renderers import terraform_facts as facts
 from launchbay.renderers.terraform_docs import module_readme, skips_of, top_readme
 from launchbay.renderers.terraform_hcl import environment, value
@@ -56,10 +56,11 @@ class TerraformRenderer:
         roots = [build_root(design, e, lay, i) for i, e in enumerate(design.environments)]
         for root in roots:
             out.update(_root_files(design, root, env))
-        out.update(_bootstrap(design, lay, env))
+        out.update(_bootstrap(design, lay, env, out))
         for module, _template, _flags in _modules(design, lay):
             base = f"{BASE}/modules/{module}"
-            out[f"{base}/README.md"] = _clean(module_readme(module, {f: out[f"{base}/{f}"] for f in FILES}))
+            extra = terraform_eks.readme_section(design) if _template == "compute_eks" else ""
+            out[f"{base}/README.md"] = _clean(module_readme(module, {f: out[f"{base}/{f}"] for f in FILES}, extra))
         names = [m for m, _t, _f in _modules(design, lay)]
         out[f"{BASE}/.gitignore"] = _clean(env.get_template("gitignore.j2").render())
         out[f"{BASE}/README.md"] = _clean(top_readme(design, lay, roots, skips_of(out), names))
@@ -86,7 +87,10 @@ def _modules(design: Design, lay: Layout) -> list[tuple[str, str, dict[str, Any]
         mods.append(("compute", "compute_vm", base))
     elif lay.platform == "kubernetes" and lay.services and any(facts.eks_nodes(design, e)
                                                                for e in design.environments):
-        mods.append(("compute", "compute_eks", base))
+        mods.append(("compute", "compute_eks", {**base, "ebs_csi": bool(terraform_eks.volume_reasons(design)),
+                                                "monitoring_account": terraform_eks.monitoring_subject(design)}))
+    if terraform_chain.applies(design, lay):
+        mods.append((terraform_chain.MODULE, terraform_chain.MODULE, terraform_chain.flags(lay)))
     if lay.dns:
         mods.append(("dns_tls", "dns_tls", {**base, "certificate": lay.containers, "alias": lay.containers}))
     if lay.dr_region and lay.postgres:
@@ -117,7 +121,8 @@ def _root_files(design: Design, root: Root, env: Any) -> dict[str, str]:
     outputs = env.get_template("envs/blocks.tf.j2").render(blocks=[output_block(*o) for o in root.outputs])
     backend = env.get_template("envs/backend.tf.j2").render(
         state_key=f"{facts.slug(design.project)}/{root.env}/terraform.tfstate", region=design.region)
-    examples = [(v.name, value(v.example if v.example is not None else v.default)) for v in root.variables]
+    examples = [(v.name, value(v.example if v.example is not None else v.default), _note_lines(v.note))
+                for v in root.variables]
     tfvars = env.get_template("envs/terraform.tfvars.example.j2").render(tfvars=examples)
     versions = env.get_template("versions.tf.j2").render(required_version=ROOT_TF, aws_version=AWS_PROVIDER,
                                                          aliases=())
@@ -126,12 +131,27 @@ def _root_files(design: Design, root: Root, env: Any) -> dict[str, str]:
             f"{base}/versions.tf": _clean(versions), f"{base}/terraform.tfvars.example": _clean(tfvars)}
 
 
-def _bootstrap(design: Design, lay: Layout, env: Any) -> dict[str, str]:
+def _note_lines(note: str, width: int = 98) -> list[str]:
+    """A note as `# ` comment lines of at most `width` characters (empty: the example is not commented)."""
+    lines: list[str] = []
+    for word in note.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(f"# {word}")
+    return lines
+
+
+def _bootstrap(design: Design, lay: Layout, env: Any, rendered: dict[str, str]) -> dict[str, str]:
     base = f"{BASE}/bootstrap"
     zone = lay.dns
     flags = {"project": design.project, "slug": facts.slug(design.project, 30), "region": design.region,
-             "zone": zone, "domain": lay.domain.name if lay.domain else None}
+             "zone": zone, "domain": lay.domain.name if lay.domain else None,
+             **ci_roles.bootstrap_flags(design, rendered)}  # the CI roles (ci.tf), from the modules and roots
     out = {f"{base}/{f}": _clean(env.get_template(f"bootstrap/{f}.j2").render(**flags)) for f in FILES}
+    if flags["ci"] is not None:
+        for name in ("ci.tf", "terraform.tfvars.example"):
+            out[f"{base}/{name}"] = _clean(env.get_template(f"bootstrap/{name}.j2").render(**flags))
     out[f"{base}/versions.tf"] = _clean(env.get_template("versions.tf.j2").render(
         required_version=MODULE_TF, aws_version=AWS_PROVIDER, aliases=()))
     out[f"{base}/README.md"] = _clean(env.get_template("bootstrap/README.md.j2").render(**flags))

@@ -4,7 +4,9 @@ env wiring; the VM's instance; the EKS node group and IRSA roles — all from th
 from __future__ import annotations
 
 from launchbay.models.design import Design
+from launchbay.renderers import chain_services, terraform_chain, terraform_eks
 from launchbay.renderers import terraform_facts as facts
+from launchbay.renderers.monitoring_k8s_secrets import ROLE_OUTPUT
 from launchbay.renderers.terraform_hcl import HclValue, Raw, align, quote
 from launchbay.renderers.terraform_layout import (
     EXAMPLE_ID,
@@ -19,12 +21,29 @@ from launchbay.renderers.terraform_layout import (
 )
 from launchbay.renderers.terraform_security import acl_ref
 
+# The load balancer's health check: a real health route must answer 2xx/3xx; without one the check hits
+# `/` and accepts any HTTP answer below 500 (a 404 there still proves the process serves HTTP), so an
+# API without a root page is not rolled back forever.
+HEALTH_MATCHER = "200-399"
+NO_HEALTH_ROUTE_MATCHER = "200-499"
+CONFIG_NOTE = ("Plain settings the code reads, per service, all optional: an unset (null) one is left out of the "
+               "container's environment so the application's own default applies; an empty string would replace "
+               "that default. Set only those you need.")
 
-def _environment(svc: facts.Service) -> HclValue:
-    known: dict[str, HclValue] = dict(svc.known_config().items())
+
+def health_check(svc: facts.Service) -> tuple[str, str]:
+    """(path, matcher) of the service's load-balancer health check."""
+    if svc.plan.health_path:
+        return svc.plan.health_path, HEALTH_MATCHER
+    return "/", NO_HEALTH_ROUTE_MATCHER
+
+
+def _environment(svc: facts.Service, extra: dict[str, str] | None = None) -> HclValue:
+    known: dict[str, HclValue] = {**svc.known_config(), **(extra or {})}
     if not svc.config():
         return known
-    own = Raw(f"var.service_config[{quote(svc.key)}]")
+    # Unset (null) values stay out of the task's environment: the code's defaults then apply.
+    own = Raw(f"{{ for k, v in var.service_config[{quote(svc.key)}] : k => v if v != null }}")
     if not known:
         return own
     inline = ", ".join(f"{k} = {quote(str(v))}" for k, v in known.items())
@@ -34,6 +53,7 @@ def _environment(svc: facts.Service) -> HclValue:
 def compute_ecs(design: Design, env: str, lay: Layout, root: Root, retention: int, production: str) -> None:
     services: dict[str, HclValue] = {}
     routed = {s.key: i for i, s in enumerate(lay.routed(), start=1)}
+    chain = terraform_chain.applies(design, lay) and bool(chain_services.tasks(design, env))
     for svc in lay.services:
         size = svc.plan.sizes[env]
         entry: dict[str, HclValue] = {
@@ -43,13 +63,16 @@ def compute_ecs(design: Design, env: str, lay: Layout, root: Root, retention: in
         }
         if svc.http:
             entry["port"] = svc.plan.port
-            entry["health_path"] = svc.plan.health_path or "/"
+            entry["health_path"], entry["health_matcher"] = health_check(svc)
             entry["target_group_name"] = facts.short_name(f"{root.name}-{svc.key}", 32)
         if svc.key in routed:
             entry["host"] = host_expr(env, production, svc.key)
             entry["rule_priority"] = routed[svc.key] * 10
-        entry["environment"] = _environment(svc)
+        signer_urls = chain_services.signer_env(design, env, svc.plan)  # plain: in-platform Web3Signer URLs
+        entry["environment"] = _environment(svc, signer_urls)
         entry["secrets"] = {n: secret_ref(n) for n in svc.secrets()}
+        if chain and (svc.gateway or signer_urls):
+            entry["chain_client"] = True  # joins Service Connect to reach erpc / web3signer-<chain>
         entry["execution_role_arn"] = Raw(f"module.iam.execution_role_arns[{quote(svc.key)}]")
         entry["task_role_arn"] = Raw(f"module.iam.task_role_arns[{quote(svc.key)}]")
         services[svc.key] = entry
@@ -72,6 +95,8 @@ def compute_ecs(design: Design, env: str, lay: Layout, root: Root, retention: in
                 "certificate_arn", "ACM certificate (issued or imported) for the load balancer's host names.",
                 "string", example=f"arn:aws:acm:{design.region}:123456789012:certificate/{EXAMPLE_ID}"))
         root.outputs.append(("alb_dns_name", "DNS name of the load balancer.", "module.compute.alb_dns_name"))
+    if chain:
+        args["service_connect_namespace"] = ref(f"module.{terraform_chain.MODULE}.namespace_arn")
     args["services"] = services
     root.modules.append(Module("compute", args))
     root.variables.append(Variable(
@@ -79,20 +104,23 @@ def compute_ecs(design: Design, env: str, lay: Layout, root: Root, retention: in
         "map(string)", example={s.key: "0123abc" for s in lay.services}))
     needing = [s for s in lay.services if s.config()]
     if needing:
-        type_ = value_type({s.key: {n: "string" for n in s.config()} for s in needing})
+        type_ = value_type({s.key: {n: "optional(string)" for n in s.config()} for s in needing}, optional=True)
         root.variables.append(Variable(
-            "service_config", "Plain (non-secret) environment values per service; names come from the design.",
-            type_, example={s.key: {n: "" for n in s.config()} for s in needing}))
+            "service_config", "Plain (non-secret) environment values per service (names from the design); unset ones "
+            "are left out so the code's defaults apply.", type_, default={}, has_default=True,
+            example={s.key: {n: None for n in s.config()} for s in needing}, note=CONFIG_NOTE))
     root.outputs.append(("cluster_name", "Name of the ECS cluster.", "module.compute.cluster_name"))
     root.outputs.append(("repository_urls", "ECR repository URL per service.", "module.compute.repository_urls"))
 
 
-def value_type(shape: dict[str, dict[str, str]]) -> str:
-    """An HCL object type constraint: object({ svc = object({ NAME = string }) })."""
+def value_type(shape: dict[str, dict[str, str]], *, optional: bool = False) -> str:
+    """An HCL object type constraint: object({ svc = object({ NAME = string }) }); `optional` makes each
+    service's object optional (default {}), so the whole value may be left out."""
     inner = []
     for svc, fields in shape.items():
         lines = align([(k, t) for k, t in fields.items()], 2)
-        inner.append((svc, "object({\n" + "\n".join(lines) + "\n  })"))
+        obj = "object({\n" + "\n".join(lines) + "\n  })"
+        inner.append((svc, f"optional({obj}, {{}})" if optional else obj))
     body = align(inner, 1)
     return "object({\n" + "\n".join(body) + "\n})"
 
@@ -115,8 +143,17 @@ def compute_eks(design: Design, env: str, lay: Layout, root: Root, retention: in
     nodes = facts.eks_nodes(design, env)
     if nodes is None:
         return
-    services: dict[str, HclValue] = {s.key: {"secret_arns": [secret_ref(n) for n in s.secrets()]}
-                                     for s in lay.services}
+    sizing = terraform_eks.node_sizing(design, env)
+    signing = terraform_eks.signing_keys(design)
+    services: dict[str, HclValue] = {s.key: {
+        "secret_arns": [secret_ref(n) for n in s.secrets()],
+        "signing_key_arns": [Raw(f"module.kms.signer_key_arns[{quote(n)}]") for n in signing.get(s.key, ())],
+    } for s in lay.services}
+    extra: dict[str, HclValue] = {}
+    if names := terraform_eks.monitoring_secret_names(design):
+        extra["monitoring_secret_arns"] = [secret_ref(n) for n in names]
+        root.outputs.append((ROLE_OUTPUT, "IAM role of the monitoring namespace's External Secrets service account.",
+                             f"module.compute.{ROLE_OUTPUT}"))
     root.modules.append(Module("compute", {
         "source": "../../modules/compute", "name": root.name,
         "private_subnet_ids": ref("module.network.private_subnet_ids"),
@@ -124,7 +161,8 @@ def compute_eks(design: Design, env: str, lay: Layout, root: Root, retention: in
         "admin_cidrs": ref("var.admin_cidrs"), "kms_key_arn": ref("module.kms.key_arn"),
         "secrets_kms_key_arn": secrets_key(lay), "log_retention_days": retention,
         "node_instance_type": nodes.instance_type, "node_architecture": nodes.arch, "node_count": nodes.count,
-        "node_disk_gb": nodes.disk_gb, "namespace": facts.slug(design.project), "services": services,
+        "node_max_count": sizing.max_size if sizing else nodes.count,
+        "node_disk_gb": nodes.disk_gb, "namespace": facts.slug(design.project), "services": services, **extra,
     }, comment="EKS; the Helm charts deploy the services (service accounts annotated with irsa_role_arns)."))
     root.variables.append(Variable("admin_cidrs", "CIDR blocks of CI runners and operators that reach the API.",
                                    "list(string)", example=["203.0.113.0/24"]))

@@ -46,6 +46,11 @@ PURPOSE = {
                 "limit, AWS managed rule groups, request logs encrypted with a key of that region.",
     "budgets": "An AWS Budgets monthly cost budget with e-mail alerts at 80 % and 100 % of actual spend and "
                "100 % of forecast spend.",
+    "chain_services": "The chain services beside the services, sized and counted as the plan prices them: on ECS "
+                      "the eRPC gateway, one Web3Signer per chain of the environment and the chain exporter as Fargate "
+                      "services in the private subnets (ECS Service Connect names, a security group each that admits "
+                      "only their callers, KMS-encrypted log groups, Web3Signer's role limited to kms:Sign and "
+                      "kms:GetPublicKey on the signer keys); on EKS the IRSA roles of their service accounts.",
     "monitoring": "CloudWatch alarms (load balancer 5xx ratio and p95 latency from the SLO, ECS CPU / memory, RDS "
                   "CPU / free storage / connections, ElastiCache CPU / memory / evictions) notifying one SNS topic "
                   "encrypted with the platform KMS key.",
@@ -55,12 +60,15 @@ COMPUTE = {
            "plan, CPU target-tracking autoscaling, deployment circuit breaker with rollback, read-only root "
            "filesystem), plain settings as `environment` and secrets as `secrets` by ARN; an ECR repository "
            "(immutable tags, scan on push) and a log group per service; an HTTPS load balancer (HTTP "
-           "redirects to HTTPS) with a target group per HTTP service using its health path.",
+           "redirects to HTTPS) with a target group per HTTP service checking its health path (2xx/3xx); a service "
+           "without a health route is checked on `/` and any answer below 500 counts, since it proves the process "
+           "serves HTTP (an API without a root page answers 404 there).",
     "eks": "EKS: a cluster with envelope-encrypted Kubernetes secrets, all control-plane logs, a private "
            "endpoint plus a public one limited to the admin CIDRs, one managed node group (instance type, count "
-           "and disk from the plan; IMDSv2 with one hop, encrypted volumes), the core add-ons, an IAM OIDC "
-           "provider and one IRSA role per service that reads only its own secrets, and an ECR repository per "
-           "service.",
+           "and disk from the plan, a ceiling with room for a blue-green rollout; IMDSv2 with one hop, encrypted "
+           "volumes), the core add-ons (and the EBS CSI driver when something keeps volumes), an IAM OIDC "
+           "provider and one IRSA role per service that reads only its own secrets (and signs only with its own "
+           "KMS keys), and an ECR repository per service.",
     "vm": "One EC2 instance per environment (instance type and disk from the plan) with an Elastic IP, "
           "IMDSv2, an encrypted root volume, Session Manager access instead of SSH, and the VM kit's "
           "provisioning script as user data.",
@@ -107,7 +115,8 @@ def _unescape(text: str) -> str:
     return text.replace('\\"', '"').replace("\\\\", "\\")
 
 
-def module_readme(name: str, files: dict[str, str]) -> str:
+def module_readme(name: str, files: dict[str, str], extra: str = "") -> str:
+    """The module's README from its rendered files; `extra` is a Markdown section appended (design figures)."""
     main = files["main.tf"]
     purpose = PURPOSE[name]
     if name == "compute":
@@ -118,7 +127,7 @@ def module_readme(name: str, files: dict[str, str]) -> str:
         resources=[r for k, r in resources if k == "resource"],
         inputs=[(n, _unescape(d)) for n, d in VARIABLE.findall(files["variables.tf"])],
         outputs=[(n, _unescape(d)) for n, d in OUTPUT.findall(files["outputs.tf"])],
-        skips=skips_of({f"{name}/main.tf": main}))
+        skips=skips_of({f"{name}/main.tf": main})) + (f"\n{extra}" if extra else "")
 
 
 def _env_rows(design: Design, lay: Layout) -> list[dict[str, str]]:

@@ -36,6 +36,7 @@ class Variable:
     has_default: bool = False
     validation: tuple[str, str] | None = None
     example: HclValue = None
+    note: str = ""  # when set (an optional variable), the tfvars example shows it commented out under this note
 
 
 @dataclass
@@ -95,13 +96,30 @@ def layout(design: Design) -> Layout:
         platform=design.platform,
         services=svcs,
         default=facts.default_service(svcs) if design.platform == "containers" else None,
-        secrets=facts.secret_names(svcs),
+        secrets=tuple(sorted({*facts.secret_names(svcs), *_stack_secrets(design), *_chain_secrets(design, svcs)})),
         postgres=any(facts.managed_store(design, "postgres", e) for e in envs),
         redis=any(facts.managed_store(design, "redis", e) for e in envs),
         domain=facts.domain(design),
         dr_region=facts.dr_region(design) if design.platform != "vm" else None,
         sites=facts.static_sites(design),
     )
+
+
+def _stack_secrets(design: Design) -> tuple[str, ...]:
+    """Secrets the monitoring (and the VM's chain) stack read from the same store: created with the app's."""
+    # Imported here: the stacks' modules reach this one through the monitoring renderer (import cycle).
+    from launchbay.renderers.terraform_eks import stack_secret_names
+
+    return stack_secret_names(design)
+
+
+def _chain_secrets(design: Design, svcs: tuple[facts.Service, ...]) -> tuple[str, ...]:
+    """Secrets the chain services beside the services read (provider keys, reference RPC URLs), any environment."""
+    from launchbay.renderers.chain_services import chain_secret_names
+
+    if not svcs:
+        return ()
+    return tuple(sorted({n for env in design.environments for n in chain_secret_names(design, env)}))
 
 
 def ref(expr: str) -> Raw:
