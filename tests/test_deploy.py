@@ -133,7 +133,7 @@ def _project(base: Path, name: str, design: Design | None = None) -> Path:
     project = base / name
     shutil.copytree(ROOT / "examples" / name, project)
     write_kit(render_kit(design or load_design(project)), project)
-    for example in project.glob("deploy/terraform/envs/*/terraform.tfvars.example"):
+    for example in project.glob("deploy/terraform/**/terraform.tfvars.example"):
         shutil.copy(example, example.with_name("terraform.tfvars"))  # what the operator fills in
     return project
 
@@ -552,3 +552,15 @@ def test_staging_infrastructure_applies_against_moto(tmp_path: Path, capsys: pyt
     summary = ledger.entries("staging", "apply")[-1]
     assert summary.detail["summary"] and summary.detail["infra_only"] and summary.outcome == "succeeded"
     assert not ledger.passed_staging("v1")  # infrastructure alone is not a smoke-tested release
+
+
+def test_unfilled_inputs_are_refused_before_anything_runs(tmp_path: Path, fakes: Path) -> None:
+    project = _project(tmp_path, "py-web3")
+    for filled in project.glob("deploy/terraform/**/terraform.tfvars"):
+        filled.unlink()
+    plan = plan_deploy(load_design(project), project, "staging", DeployOptions(version="v1"))
+    missing = " ".join(plan.problems)
+    # the bootstrap (repository the CI roles trust) and the environment root both need their values first
+    assert "deploy/terraform/bootstrap/terraform.tfvars" in missing
+    assert "deploy/terraform/envs/staging/terraform.tfvars" in missing
+    assert calls(fakes) == []

@@ -166,5 +166,8 @@ def missing_inputs(root: Path, tree: TerraformTree) -> list[str]:
     """Env roots whose terraform.tfvars (operator-filled, kept out of git) does not exist yet."""
     if tree.emulator is not None:
         return []
-    return [f"{r}/terraform.tfvars" for r in tree.roots
+    roots = list(tree.roots)
+    if tree.bootstrap is not None and tree.needs_bootstrap(root):
+        roots.insert(0, tree.bootstrap)  # the bootstrap asks for the repository the CI roles trust
+    return [f"{r}/terraform.tfvars" for r in roots
             if (root / r / "terraform.tfvars.example").exists() and not (root / r / "terraform.tfvars").exists()]
