@@ -114,8 +114,10 @@ def test_third_party_evm_dapp_gets_the_gateway_with_base_networks_and_alchemy_an
         assert "upstreams" not in project  # no own node
         assert not any("-node.yaml" in p or "compose.nodes" in p or p.endswith(".sh") for p in kit), sorted(kit)
     assert "deploy/chains/kubernetes/erpc.yaml" in kits["evm-dapp-k8s"]
-    assert "deploy/chains/kubernetes/erpc.yaml" not in kits["evm-dapp"]  # ECS: documented, not a manifest
-    assert "Running the gateway on ECS" in kits["evm-dapp"]["deploy/chains/README.md"].content
+    assert "deploy/chains/kubernetes/erpc.yaml" not in kits["evm-dapp"]  # ECS: a Terraform module, not a manifest
+    readme = kits["evm-dapp"]["deploy/chains/README.md"].content
+    assert "Terraform (module `chain_services`) runs them as Fargate services" in readme
+    assert "| production | `erpc` | 2 × erpc |" in readme
 
 
 def test_py_web3_gets_both_providers_and_its_rpc_url_mapped(kits: Any) -> None:

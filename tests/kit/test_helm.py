@@ -24,6 +24,7 @@ from launchbay.generate import write_kit
 from launchbay.models.design import Design
 from launchbay.models.kit import Kit
 from launchbay.models.operations import Slo
+from launchbay.renderers.chain_services import gateway_env
 from launchbay.renderers.helm import HelmRenderer
 from launchbay.renderers.helm_values import chart_plans
 from launchbay.renderers.terraform import TerraformRenderer
@@ -148,9 +149,11 @@ def test_schema_is_strict_and_requires_the_image() -> None:
     assert schema["additionalProperties"] is False
     image = schema["properties"]["image"]
     assert {"repository", "tag"} <= set(image["required"]) and image["properties"]["tag"]["not"] == {"const": "latest"}
-    assert set(schema["properties"]["config"]["required"]) == {"CORS_ORIGIN", "LOG_LEVEL", "PORT"}
+    # BASE_RPC_URL is the in-cluster gateway's URL and RELAYER_SIGNER_URL Web3Signer's: plain values now
+    assert set(schema["properties"]["config"]["required"]) == {"BASE_RPC_URL", "CORS_ORIGIN", "LOG_LEVEL", "PORT",
+                                                               "RELAYER_SIGNER_URL"}
     keys = set(schema["properties"]["externalSecrets"]["properties"]["keys"]["items"]["enum"])
-    assert {"DATABASE_URL", "JWT_SECRET", "REDIS_URL"} <= keys
+    assert {"DATABASE_URL", "JWT_SECRET", "REDIS_URL"} <= keys and "BASE_RPC_URL" not in keys
     assert "RELAYER_PRIVATE_KEY" not in keys  # a raw signing key is replaced by the signer, never synced
 
 
@@ -175,17 +178,21 @@ def test_names_match_terraform() -> None:
             assert v["networkPolicy"]["vpcCidr"] == cidr.group(1)
     keys = {c.key for c in chart_plans(d)}
     main = tf["deploy/terraform/envs/production/main.tf"]
-    assert keys == set(re.findall(r"^\s{4}(\w[\w-]*)\s+=\s+\{\n\s+secret_arns", main, re.M))
+    compute = main[main.index('module "compute" {'):]
+    compute = compute[:compute.index("\n}\n")]
+    assert keys == set(re.findall(r"^\s{4}(\w[\w-]*)\s+=\s+\{\n\s+secret_arns", compute, re.M))
 
 
 def test_no_secret_value_in_any_file() -> None:
     for d in variants().values():
         files = files_of(d)
+        routed = gateway_env(d)  # RPC variables the in-cluster gateway serves: its URL, no provider key
         secrets = {e.name for s in d.services for e in s.env if e.wiring == "secret"}
         for path, text in files.items():
             for name in secrets:
                 # A secret's name appears as a list item (keys) or in prose, never as `NAME: value`.
-                assert not re.search(rf"^\s*{name}:\s*\S", text, re.M), (path, name)
+                for m in re.finditer(rf"^\s*{name}:\s*(\S.*)$", text, re.M):
+                    assert name in routed and m.group(1) == routed[name], (path, name)
 
 
 # ----------------------------------------------------------------------------- the rendered manifests
@@ -228,8 +235,10 @@ def test_every_container_is_restricted_sized_and_probed(name: str) -> None:
 def test_every_env_var_is_wired_by_name(name: str) -> None:
     d = variants()[name]
     for chart in chart_plans(d):
-        secret = {e.name for e in chart.plan.env if e.wiring == "secret"}
-        config = {e.name for e in chart.plan.env if e.wiring == "config"}
+        secret = {e.name for e in chart.plan.env if e.wiring == "secret"} - gateway_env(d).keys()
+        # plain: the design's config, the gateway-served RPC variables, the Web3Signer URLs of a signing service
+        config = {e.name for e in chart.plan.env if e.wiring == "config"} | set(chart.gateway())
+        config |= {n for e in d.environments for n in chart.signer_urls(e)}
         for env in d.environments:
             objs = manifests(name)[(chart.key, env)]
             for spec in pod_specs(objs):
@@ -325,6 +334,7 @@ def test_network_policy_opens_only_the_needed_flows(name: str) -> None:
         expected = [53, 53, *(stores[s.engine] for s in d.data_stores
                               if chart.plan.name in s.used_by and s.engine in stores)]
         expected += [443] if chart.https_reasons() else []
+        expected += [p for peer in chart.chain_egress() for p in peer["ports"]]  # gateway 4000, Web3Signer 9000
         assert ports == sorted(expected)
         if chart.migration:
             assert f"{chart.key}-migrate" in policies

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from launchbay.models.design import CostLine, DataStore
+from launchbay.models.operations import ChainPlan, ChainRef
 from launchbay.planning.context import PlanContext, money
 from launchbay.pricing import Price
 
@@ -71,6 +72,8 @@ def secret_names(ctx: PlanContext) -> tuple[str, ...]:
 def aws_shared_lines(lines: Lines, *, http: bool, nat_gateways: int, services: int, stores: int) -> None:
     """Network, secrets, keys, DNS, observability and egress for an AWS environment."""
     ctx, env, p, r = lines.ctx, lines.env, lines.ctx.prices, lines.ctx.region
+    if any(line.item.endswith(FARGATE_SUFFIX) for line in lines.lines):
+        chain_task_lines(lines)  # the services run as Fargate tasks: so do the chain services beside them
     if http:
         lines.hours("network", "application load balancer", p.price(r, "alb", field="hourly"))
         lines.hours("network", "load balancer capacity units (1 LCU average, assumed)",
@@ -127,3 +130,91 @@ def nat_count(ctx: PlanContext, env: str) -> int:
 
 def ceil_div(a: Decimal, b: Decimal) -> int:
     return math.ceil(a / b)
+
+
+# ───────────────────────── chain services beside Fargate services ─────────────────────────
+# The RPC gateway, the Web3Signer instances and the chain exporter run as Fargate tasks next to the
+# services (renderers/chain_services.py and the Terraform module chain_services read these figures, so the
+# tasks Terraform runs are the tasks priced here). Sizes are valid Fargate CPU/memory pairs with room for the
+# Service Connect proxy ECS adds to each task.
+FARGATE_SUFFIX = "(Fargate)"
+CHAIN_TASK_SIZES: dict[str, tuple[Decimal, int]] = {
+    "erpc": (Decimal("0.5"), 1024),  # eRPC with a 256 MB in-memory cache
+    "web3signer": (Decimal("0.5"), 1024),  # a JVM: heap, the native signing libraries, the proxy
+    "chain-exporter": (Decimal("0.25"), 512),  # one stdlib Python process polling JSON-RPC
+}
+GATEWAY_REPLICAS = {"production": 2, "other": 1}  # two gateways in production: one may restart while one serves
+# Provider ids the gateway (eRPC) has a vendor for; renderers/chains/layout.VENDORS maps the same ids.
+GATEWAY_PROVIDERS = frozenset({"alchemy", "infura", "quicknode", "ankr", "chainstack", "drpc", "public"})
+
+
+@dataclass(frozen=True)
+class ChainTask:
+    """One chain service the plan prices in an environment: its name, size and task count."""
+
+    name: str  # erpc, web3signer-<chain>, chain-exporter
+    kind: str  # erpc | web3signer | chain-exporter (the key of CHAIN_TASK_SIZES)
+    count: int
+    chain: str | None = None
+
+    @property
+    def vcpu(self) -> Decimal:
+        return CHAIN_TASK_SIZES[self.kind][0]
+
+    @property
+    def memory_mib(self) -> int:
+        return CHAIN_TASK_SIZES[self.kind][1]
+
+
+def production_of(environments: tuple[str, ...]) -> str:
+    """The production environment: `production`, else the last one (the renderers use the same rule)."""
+    return "production" if "production" in environments else environments[-1]
+
+
+def env_chains(plan: ChainPlan, env: str, environments: tuple[str, ...]) -> tuple[ChainRef, ...]:
+    """EVM chains of an environment: mainnets in production, test networks elsewhere (each side falls back
+    to the other when it has none) — the rule the signing and exporter configs follow."""
+    chains = tuple(c for c in plan.chains if c.chain_id is not None)
+    main = tuple(c for c in chains if not c.testnet)
+    test = tuple(c for c in chains if c.testnet)
+    if env == production_of(environments):
+        return main or test
+    return test or main
+
+
+def chain_tasks(plan: ChainPlan | None, env: str, environments: tuple[str, ...], *, cloud: str,
+                runtime_signer: bool) -> tuple[ChainTask, ...]:
+    """The chain services an environment runs beside Fargate services: the gateway when an EVM chain has an
+    upstream, one Web3Signer per chain of the environment for cloud-KMS signers a service uses, the exporter."""
+    if plan is None or not env_chains(plan, env, environments):
+        return ()
+    out: list[ChainTask] = []
+    own = plan.node_strategy in {"own-nodes", "hybrid"}
+    if any(p in GATEWAY_PROVIDERS for p in plan.rpc_providers) or own:
+        replicas = GATEWAY_REPLICAS["production" if env == production_of(environments) else "other"]
+        out.append(ChainTask("erpc", "erpc", replicas))
+    if plan.key_management == "cloud-kms" and cloud == "aws" and runtime_signer:
+        out += [ChainTask(f"web3signer-{c.name}", "web3signer", 1, c.name)
+                for c in env_chains(plan, env, environments)]
+    out.append(ChainTask("chain-exporter", "chain-exporter", 1))
+    return tuple(out)
+
+
+def chain_task_lines(lines: Lines) -> None:
+    """vCPU and memory lines of each chain service's Fargate tasks (same prices as the services')."""
+    from launchbay.planning.operations import plan_chains  # operations imports nothing of costing: no cycle
+
+    ctx, p, r = lines.ctx, lines.ctx.prices, lines.ctx.region
+    plan = plan_chains(ctx)
+    if plan is None:
+        return
+    read = {e.name for c in ctx.services() for e in c.env_vars if e.read}
+    runtime = any(key in read for key in plan.signing_keys)
+    vcpu_price = p.price(r, "fargate", field="linux_x86_vcpu_hour")
+    gb_price = p.price(r, "fargate", field="linux_x86_gb_hour")
+    for task in chain_tasks(plan, lines.env, ctx.environments, cloud=ctx.cloud, runtime_signer=runtime):
+        label = f"chain service {task.name}"
+        lines.hours("compute", f"{label}: {task.count} × {task.vcpu} vCPU {FARGATE_SUFFIX}", vcpu_price,
+                    Decimal(task.count) * task.vcpu, discountable="fargate", unit="vCPU-hour")
+        lines.hours("compute", f"{label}: {task.count} × {task.memory_mib} MiB {FARGATE_SUFFIX}", gb_price,
+                    Decimal(task.count) * Decimal(task.memory_mib) / 1024, discountable="fargate", unit="GB-hour")

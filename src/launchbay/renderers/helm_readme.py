@@ -146,8 +146,9 @@ def chart_readme(chart: ChartPlan) -> KitFile:
                      + ", ".join(f"`{n}`" for n in config) + ".")
         if unset:
             lines.append(f"Set {', '.join(f'`config.{n}`' for n in unset)} in each values-<environment>.yaml "
-                         "before the first deploy" + (f" (`{', '.join(known)}` is known from the plan)." if known
-                                                      else "."))
+                         "before the first deploy" + (f" ({', '.join(f'`{n}`' for n in known)} "
+                                                      f"{'is' if len(known) == 1 else 'are'} known from the plan)."
+                                                      if known else "."))
     if chart.secrets():
         lines += ["", "Secrets (never in the chart): an ExternalSecret copies "
                   + ", ".join(f"`{n}`" for n in chart.secrets())

@@ -128,8 +128,12 @@ def values_schema(chart: ChartPlan) -> dict[str, Any]:
             "vpcCidr": string(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$", 1),
             "dataStorePorts": {"type": "array", "uniqueItems": True, "items": integer(1, 65535)},
             "httpsEgress": BOOL,
+            "chainEgress": {"type": "array", "items": obj({
+                "podLabels": {"type": "object", "minProperties": 1, "additionalProperties": string(min_length=1)},
+                "ports": {"type": "array", "minItems": 1, "uniqueItems": True, "items": integer(1, 65535)},
+            }, ["podLabels", "ports"])},
         }, ["ingressControllerNamespace", "monitoringNamespace", "dnsNamespace", "vpcCidr", "dataStorePorts",
-            "httpsEgress"]),
+            "httpsEgress", "chainEgress"]),
         "podDisruptionBudget": obj({"maxUnavailable": integer(1)}, ["maxUnavailable"]),
         "persistence": {
             **obj({"enabled": BOOL, "mountPath": string(r"^/", 1), "storageClassName": string(),

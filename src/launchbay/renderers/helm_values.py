@@ -94,13 +94,45 @@ class ChartPlan:
         """A canary is judged by the SLO's error budget, measured at the ingress."""
         return self.strategy == "canary" and self.ingress and self.design.slo.error_budget is not None
 
+    def gateway(self) -> dict[str, str]:
+        """RPC variables the in-cluster eRPC gateway serves: its URL, a plain value (never an ExternalSecret key)."""
+        from launchbay.renderers import chain_services  # the chain renderers import this module (cycle)
+
+        return chain_services.service_gateway_env(self.design, self.plan)
+
+    def signer_urls(self, env: str) -> dict[str, str]:
+        """Web3Signer URL per chain of `env`, for a service that used a raw signing key."""
+        from launchbay.renderers import chain_services
+
+        return chain_services.signer_env(self.design, env, self.plan)
+
     def secrets(self) -> tuple[str, ...]:
-        return tuple(sorted({e.name for e in self.plan.env if e.wiring == "secret"}))
+        return tuple(sorted({e.name for e in self.plan.env if e.wiring == "secret"} - self.gateway().keys()))
 
     def config(self) -> dict[str, str]:
-        """Plain values by name: the port is known; the rest are the operator's (empty until set)."""
-        names = sorted({e.name for e in self.plan.env if e.wiring == "config"})
-        return {n: str(self.plan.port) if n == "PORT" and self.plan.port is not None else "" for n in names}
+        """Plain values by name: the port and the chain services' URLs are known; the rest are the operator's
+        (empty until set). Signer URLs differ per environment: values-<env>.yaml sets them."""
+        names = {e.name for e in self.plan.env if e.wiring == "config"}
+        values = {n: str(self.plan.port) if n == "PORT" and self.plan.port is not None else "" for n in names}
+        values.update(self.gateway())
+        for env in self.design.environments:
+            values.update({n: "" for n in self.signer_urls(env)})
+        return dict(sorted(values.items()))
+
+    def chain_egress(self) -> list[dict[str, Any]]:
+        """The in-cluster chain services this service calls: pod labels and ports (NetworkPolicy egress)."""
+        from launchbay.renderers import chain_services
+        from launchbay.renderers.chains import k8s as chain_k8s
+        from launchbay.renderers.signing import WEB3SIGNER_PORT
+
+        out: list[dict[str, Any]] = []
+        if self.gateway():
+            out.append({"podLabels": chain_k8s.selector(chain_services.GATEWAY),
+                        "ports": [chain_services.gateway_port()]})
+        if any(self.signer_urls(env) for env in self.design.environments):
+            out.append({"podLabels": chain_k8s.component_selector(chain_services.SIGNER_COMPONENT),
+                        "ports": [WEB3SIGNER_PORT]})
+        return out
 
     def file_store_gb(self, env: str) -> int | None:
         """Disk of the service's file store (SQLite) in `env`, when it keeps one."""
@@ -119,9 +151,10 @@ class ChartPlan:
         names = {e.name for e in self.plan.env}
         chain = self.design.blockchain
         out = []
-        if chain is not None and names & set(chain.rpc_env):
+        direct = names & set(chain.rpc_env) - self.gateway().keys() if chain is not None else set()
+        if chain is not None and direct:  # RPC the in-cluster gateway serves stays inside the cluster
             providers = ", ".join(chain.rpc_providers) or "RPC providers"
-            out.append(f"RPC endpoints ({providers}) read from {', '.join(sorted(names & set(chain.rpc_env)))}")
+            out.append(f"RPC endpoints ({providers}) read from {', '.join(sorted(direct))}")
         if chain is not None and chain.key_management == "cloud-kms" and names & set(chain.signing_keys):
             out.append("AWS KMS signing API (cloud-kms key management)")
         apm = self.design.monitoring.apm
@@ -145,6 +178,12 @@ class ChartPlan:
             out.append(Flow("in", f"namespace {MONITORING_NAMESPACE} (Prometheus)", f"{self.plan.port}/TCP",
                             "metrics scraping"))
         out.append(Flow("out", "kube-system/kube-dns", "53/UDP, 53/TCP", "name resolution"))
+        for peer in self.chain_egress():
+            name = peer["podLabels"].get("app.kubernetes.io/name") or peer["podLabels"].get(
+                "app.kubernetes.io/component", "")
+            why = "JSON-RPC through the eRPC gateway" if name == "erpc" else "transaction signing by Web3Signer"
+            out.append(Flow("out", f"pods `{name}` of this namespace", ", ".join(f"{p}/TCP" for p in peer["ports"]),
+                            why))
         if self.store_ports():
             stores = ", ".join(s.name for s in self.design.data_stores if self.plan.name in s.used_by)
             out.append(Flow("out", "the VPC range (managed data stores)",
@@ -223,7 +262,8 @@ def shared_values(chart: ChartPlan) -> dict[str, Any]:
                       "backoffLimit": 1, "activeDeadlineSeconds": 900},
         "networkPolicy": {"ingressControllerNamespace": INGRESS_NAMESPACE,
                           "monitoringNamespace": MONITORING_NAMESPACE, "dnsNamespace": "kube-system",
-                          "dataStorePorts": list(chart.store_ports()), "httpsEgress": bool(chart.https_reasons())},
+                          "dataStorePorts": list(chart.store_ports()), "httpsEgress": bool(chart.https_reasons()),
+                          "chainEgress": chart.chain_egress()},
         "podDisruptionBudget": {"maxUnavailable": 1},
         "persistence": {"enabled": any(chart.file_store_gb(env) is not None for env in design.environments),
                         "mountPath": DATA_DIR, "storageClassName": ""},
@@ -247,6 +287,8 @@ def env_values(chart: ChartPlan, env: str) -> dict[str, Any]:
         "externalSecrets": {"pathPrefix": f"{facts.slug(design.project)}/{env}"},
         "networkPolicy": {"vpcCidr": vpc_cidr(design, env)},
     }
+    if signer_urls := chart.signer_urls(env):
+        values["config"] = signer_urls
     disk = chart.file_store_gb(env)
     if disk is not None:
         values["persistence"] = {"size": f"{max(disk, 1)}Gi"}

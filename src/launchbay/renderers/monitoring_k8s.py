@@ -73,6 +73,7 @@ def monitors(f: Facts) -> list[dict[str, Any]]:
                              "namespaceSelector": {"matchNames": [f.project]},
                              "endpoints": [{"targetPort": svc.plan.port, "path": "/metrics", "interval": "30s",
                                             "relabelings": [{"targetLabel": "job", "replacement": svc.key}]}]}})
+    out += _chain_monitors(f)
     for engine, port in (("postgres", 9187), ("redis", 9121)):
         if not f.has_store(engine):
             continue
@@ -95,6 +96,19 @@ def monitors(f: Facts) -> list[dict[str, Any]]:
                              "prober": {"url": BLACKBOX_SERVICE},
                              "targets": {"staticConfig": {"static": targets, "labels": {"module": module}}}}})
     return out
+
+
+def _chain_monitors(f: Facts) -> list[dict[str, Any]]:
+    """The chain services the kit runs in the app's namespace (gateway, Web3Signer, exporter): the chain alerts'
+    metrics, scraped on their Services' `metrics` port."""
+    from launchbay.renderers.chain_services import scrapes
+
+    return [{"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor",
+             "metadata": _meta(f"{f.project}-{s.job}", NAMESPACE_MONITORING),
+             "spec": {"selector": {"matchLabels": s.selector}, "namespaceSelector": {"matchNames": [f.project]},
+                      "endpoints": [{"port": "metrics", "path": "/metrics", "interval": "30s",
+                                     "relabelings": [{"targetLabel": "job", "replacement": s.job}]}]}}
+            for s in scrapes(f.design)]
 
 
 def _multi(docs: list[dict[str, Any]]) -> str:

@@ -73,6 +73,7 @@ def prometheus_config(f: Facts) -> dict[str, Any]:
             jobs.append({"job_name": job.name, "static_configs": [{"targets": ["localhost:9090"]}]})
         elif job.kind != "blackbox" and job.address:
             jobs.append({"job_name": job.name, "static_configs": [{"targets": [job.address]}]})
+    jobs += _chain_jobs(f)
     for svc in f.probed:
         probe = _docker_job(f, f"blackbox-{svc.key}", svc.key, svc.plan.port or 80)
         probe["metrics_path"] = "/probe"
@@ -105,6 +106,13 @@ def prometheus_config(f: Facts) -> dict[str, Any]:
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": ["alertmanager:9093"]}]}]},
         "scrape_configs": jobs,
     }
+
+
+def _chain_jobs(f: Facts) -> list[dict[str, Any]]:
+    """The chain stack's gateway (deploy/chains/compose.yml) on the shared edge network: the chain alerts' RPC data."""
+    from launchbay.renderers.chain_services import scrapes
+
+    return [{"job_name": s.job, "static_configs": [{"targets": [s.address]}]} for s in scrapes(f.design) if s.address]
 
 
 def blackbox_config() -> dict[str, Any]:

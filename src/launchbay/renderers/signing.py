@@ -229,7 +229,9 @@ def _eth1_config(design: Design, env: str, chain: ChainRef) -> KitFile:
         "metrics-enabled": True,
         "metrics-host": "0.0.0.0",
         "metrics-port": WEB3SIGNER_METRICS_PORT,
-        "metrics-host-allowlist": allow,
+        # Prometheus addresses the task or pod by IP, never by a name, so a name list would refuse every scrape;
+        # who may reach the metrics port is the security group's / NetworkPolicy's job.
+        "metrics-host-allowlist": ["*"],
         "logging": "INFO",
         "eth1.chain-id": chain.chain_id,
     }
@@ -266,6 +268,7 @@ def _eth2_config(design: Design, env: str) -> KitFile | None:
         "metrics-enabled": True,
         "metrics-host": "0.0.0.0",
         "metrics-port": WEB3SIGNER_METRICS_PORT,
+        "metrics-host-allowlist": ["*"],  # scraped by IP (see the eth1 config)
         "eth2.network": networks[0],
         "eth2.slashing-protection-enabled": True,
         "eth2.slashing-protection-pruning-enabled": True,
@@ -346,3 +349,11 @@ class SigningRenderer:
             for signer in signers(design):
                 if signer.runtime:
                     yield _key_file(design, env, signer)
+
+
+def eth1_files(design: Design, env: str, chain: ChainRef) -> dict[str, str]:
+    """The files one eth1 Web3Signer reads, by their path under its config folder (config.yaml, keys/<signer>.yaml):
+    the same text as deploy/chains/web3signer/<env>/, for platforms that mount them (Kubernetes)."""
+    out = {"config.yaml": _eth1_config(design, env, chain).content}
+    out.update({f"keys/{s.name}.yaml": _key_file(design, env, s).content for s in signers(design) if s.runtime})
+    return out

@@ -57,13 +57,17 @@ class Service:
 
     key: str
     plan: ServicePlan
+    # RPC variables the chain gateway serves beside the service (name, in-platform URL): plain values, not
+    # secrets any more (renderers/chain_services.py decides; empty where the kit runs no gateway).
+    gateway: tuple[tuple[str, str], ...] = ()
 
     @property
     def http(self) -> bool:
         return self.plan.port is not None
 
     def secrets(self) -> tuple[str, ...]:
-        return tuple(sorted({e.name for e in self.plan.env if e.wiring == "secret"}))
+        routed = {name for name, _url in self.gateway}
+        return tuple(sorted({e.name for e in self.plan.env if e.wiring == "secret"} - routed))
 
     def config(self) -> tuple[str, ...]:
         """Plain values an operator supplies (PORT is known: it is the design's port)."""
@@ -71,11 +75,15 @@ class Service:
 
     def known_config(self) -> dict[str, str]:
         names = {e.name for e in self.plan.env if e.wiring == "config"}
-        return {"PORT": str(self.plan.port)} if "PORT" in names and self.plan.port is not None else {}
+        known = {"PORT": str(self.plan.port)} if "PORT" in names and self.plan.port is not None else {}
+        return {**known, **dict(self.gateway)}
 
 
 def services(design: Design, targets: set[str] | None = None) -> tuple[Service, ...]:
     """Services with stable, unique map keys (the component's last folder, e.g. `apps/api` → `api`)."""
+    # Imported here: chain_services reaches this module through the chain renderers (import cycle).
+    from launchbay.renderers.chain_services import service_gateway_env
+
     wanted = SERVICE_TARGETS if targets is None else targets
     out: list[Service] = []
     used: set[str] = set()
@@ -87,7 +95,8 @@ def services(design: Design, targets: set[str] | None = None) -> tuple[Service, 
         while name in used:
             name, n = f"{base}-{n}", n + 1
         used.add(name)
-        out.append(Service(key=name, plan=plan))
+        routed = service_gateway_env(design, plan) if plan.target == design.platform else {}
+        out.append(Service(key=name, plan=plan, gateway=tuple(sorted(routed.items()))))
     return tuple(out)
 
 

@@ -4,7 +4,7 @@ and with which figures — every size, count, class, port and health path taken 
 from __future__ import annotations
 
 from launchbay.models.design import Design
-from launchbay.renderers import monitoring_cloudwatch
+from launchbay.renderers import monitoring_cloudwatch, terraform_chain
 from launchbay.renderers import terraform_facts as facts
 from launchbay.renderers.signing import kms_signers
 from launchbay.renderers.terraform_compute import compute_ecs, compute_eks, compute_vm
@@ -44,7 +44,7 @@ def build_root(design: Design, env: str, lay: Layout, index: int) -> Root:
     if lay.secrets:
         root.modules.append(Module("secrets", {"source": "../../modules/secrets", "name": name,
                                                "path_prefix": f"{facts.slug(design.project)}/{env}",
-                                               "secret_names": list(lay.secrets)},
+                                               "secret_names": terraform_chain.root_secrets(design, env, lay)},
                                    comment="Created empty: operators put each value (see ../../README.md)."))
     if lay.containers and lay.services:
         _iam_containers(lay, root)
@@ -67,6 +67,7 @@ def build_root(design: Design, env: str, lay: Layout, index: int) -> Root:
         compute_vm(design, env, root)
     elif lay.platform == "kubernetes":
         compute_eks(design, env, lay, root, retention)
+    terraform_chain.wire(design, env, lay, root)
     if lay.dns or (lay.containers and len(lay.routed()) > 0):
         has_default = design.network.get("domain") is not None
         root.variables.append(Variable(

@@ -10,7 +10,7 @@ from typing import Any
 
 from launchbay.models.design import Design
 from launchbay.models.kit import KitFile
-from launchbay.renderers.chains import evm, indexer, layout, rpc_proxy
+from launchbay.renderers.chains import evm, indexer, k8s_services, layout, rpc_proxy
 from launchbay.renderers.chains.facts import ChainFacts, chain_facts
 from launchbay.renderers.chains.fragment import render_fragment
 from launchbay.renderers.chains.scripts import JWT_INIT, NODE_READY
@@ -85,6 +85,9 @@ def _files(design: Design, facts: ChainFacts) -> dict[str, Callable[[], str]]:
     }
     for pair in facts.nodes:
         out[f"{layout.K8S}/{pair.pair}-node.yaml"] = lambda pair=pair: evm.statefulset(design, pair)  # type: ignore[misc]
+    for path in facts.files:
+        if path.startswith(f"{k8s_services.ROOT}/") and path.count("/") == 4:  # kubernetes/<env>/<file>
+            out[path] = lambda path=path: k8s_services.render(design, path)  # type: ignore[misc]
     return out
 
 

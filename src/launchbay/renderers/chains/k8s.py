@@ -22,6 +22,11 @@ def selector(name: str) -> dict[str, str]:
     return {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": PART_OF}
 
 
+def component_selector(component: str) -> dict[str, str]:
+    """Every pod of one kind of chain service (e.g. all Web3Signers of the namespace)."""
+    return {"app.kubernetes.io/component": component, "app.kubernetes.io/part-of": PART_OF}
+
+
 def pod_security(uid: int) -> dict[str, Any]:
     return {"runAsNonRoot": True, "runAsUser": uid, "runAsGroup": uid, "fsGroup": uid,
             "fsGroupChangePolicy": "OnRootMismatch", "seccompProfile": {"type": "RuntimeDefault"}}

@@ -252,7 +252,8 @@ def proxy_facts(design: Design, pairs: list[NodePairFacts]) -> ProxyFacts:
     elif design.platform == "vm":
         runs_as = f"{COMPOSE} (compose service erpc)"
     elif design.platform == "containers":
-        runs_as = "an ECS service beside the app (container definition in the README; see the gap noted there)"
+        runs_as = ("an ECS Fargate service `erpc` beside the app (Terraform module chain_services; apps reach it by "
+                   "ECS Service Connect)")
     else:
         runs_as = (f"nothing yet: the Design's platform ({design.platform}) runs no long-lived service; run the image "
                    "with this config wherever the backend runs")
@@ -305,11 +306,14 @@ def planned_files(design: Design, facts: ChainFacts) -> list[str]:
     gateway = bool(facts.proxy.networks)  # no servable EVM network: no gateway, the README says why
     files = [ERPC_CONFIG, README] if gateway else [README]
     if design.platform == "kubernetes":
+        from launchbay.renderers.chains.k8s_services import planned
+
         if gateway:
             files.append(f"{K8S}/erpc.yaml")
         files += [f"{K8S}/{p.pair}-node.yaml" for p in facts.nodes]
         if facts.nodes:
             files.append(f"{K8S}/node-scripts.yaml")
+        files += planned(design, facts)  # Web3Signer, the exporter and their secrets, per environment
     elif design.platform == "vm" and (gateway or COMPOSE in facts.indexer.files):
         files.append(COMPOSE)
     if facts.nodes:
