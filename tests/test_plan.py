@@ -237,3 +237,15 @@ def test_a_project_without_a_service_is_refused_not_given_idle_servers(tmp_path:
     with pytest.raises(PlanError) as err:
         build_design(review_project(project), doc)
     assert "no deployable service" in err.value.message and "(library)" in err.value.message
+
+
+def test_browser_bundled_rpc_urls_are_not_gateway_candidates(tmp_path: Path) -> None:
+    project = tmp_path / "dapp"
+    shutil.copytree(ROOT / "examples" / "evm-dapp", project)
+    page = project / "apps" / "web" / "src" / "rpc.ts"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("export const rpc = process.env.NEXT_PUBLIC_RPC_URL;\n")
+    d = build_design(review_project(project), load_answers(project / "launchbay.yaml"))
+    assert d.blockchain is not None
+    assert "NEXT_PUBLIC_RPC_URL" not in d.blockchain.rpc_env  # the browser cannot reach an internal name
+    assert "BASE_RPC_URL" in d.blockchain.rpc_env

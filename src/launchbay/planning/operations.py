@@ -62,7 +62,9 @@ def plan_chains(ctx: PlanContext) -> ChainPlan | None:
     for comp in profile.components:
         names.extend(str(v) for v in comp.values("chain") if str(v) not in names)
         ecosystems.update(str(v) for v in comp.values("ecosystem"))
-        rpc_env.update(e.name for e in comp.env_vars if RPC_VAR.search(e.name))
+        # a browser-bundled RPC URL (NEXT_PUBLIC_…) must stay public: never pointed at the internal gateway
+        rpc_env.update(e.name for e in comp.env_vars
+                       if RPC_VAR.search(e.name) and e.secret_class != "public-build-time")
     if not names and not ecosystems:
         return None
     chains = tuple(ChainRef(name=n, chain_id=CHAIN_IDS.get(n), testnet=bool(TESTNET_WORDS.search(n)))
