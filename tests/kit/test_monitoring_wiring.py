@@ -247,7 +247,8 @@ def test_the_chain_stack_gets_every_variable_its_compose_files_interpolate(varia
 @pytest.fixture(scope="module")
 def k8s_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("k8s")
-    write_kit(render_kit(k8s_design(), {"helm": HelmRenderer(), "monitoring": MonitoringRenderer()}), root)
+    write_kit(render_kit(k8s_design(), {"helm": HelmRenderer(), "monitoring": MonitoringRenderer(),
+                                        "chains": ChainsRenderer()}), root)
     return root
 
 
@@ -288,9 +289,20 @@ def test_every_servicemonitor_and_probe_targets_a_service_the_charts_render(k8s_
                         ports.setdefault(app, set()).update(p["containerPort"] for p in c.get("ports", []))
     assert services
     monitors = list(yaml.safe_load_all((k8s_kit / "deploy/monitoring/kubernetes/servicemonitors.yaml").read_text()))
-    app_monitors = [m for m in monitors if m["kind"] == "ServiceMonitor"
-                    and m["spec"]["namespaceSelector"]["matchNames"] == [namespace]]
+    in_project = [m for m in monitors if m["kind"] == "ServiceMonitor"
+                  and m["spec"]["namespaceSelector"]["matchNames"] == [namespace]]
+    chain_monitors = [m for m in in_project
+                      if m["spec"]["selector"]["matchLabels"].get("app.kubernetes.io/part-of") == "launchbay-chains"]
+    app_monitors = [m for m in in_project if m not in chain_monitors]
     assert {m["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] for m in app_monitors} == {"api", "indexer"}
+    chain_services = [o for path in sorted((k8s_kit / "deploy/chains/kubernetes").rglob("*.yaml"))
+                      for o in yaml.safe_load_all(path.read_text()) if o and o.get("kind") == "Service"]
+    assert len(chain_monitors) == 3  # eRPC, Web3Signer, the chain exporter
+    for mon in chain_monitors:
+        wanted = mon["spec"]["selector"]["matchLabels"]
+        assert any(s["metadata"].get("namespace", namespace) == namespace
+                   and wanted.items() <= s["metadata"].get("labels", {}).items() for s in chain_services), \
+            f"{mon['metadata']['name']} selects no chain Service"
     for mon in app_monitors:
         wanted = mon["spec"]["selector"]["matchLabels"]
         hits = [s for s in services if s["metadata"]["namespace"] in mon["spec"]["namespaceSelector"]["matchNames"]
