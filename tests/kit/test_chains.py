@@ -488,3 +488,21 @@ def test_every_pinned_client_pair_renders_valid_manifests_and_compose(tmp_path: 
     compose_result = ComposeValidator().run(tmp_path, _files(tmp_path), tool)
     assert compose_result.status == "PASS", compose_result.findings
     assert compose_result.summary.startswith(f"{2 * len(PAIRS)} compose file(s)")
+
+
+def test_trivy_scans_the_plain_chain_manifests_with_zero_high_findings(tmp_path: Path) -> None:
+    from launchbay.generate import write_kit
+    from launchbay.validate import kit_files
+    from launchbay.validators.base import find_tool
+    from launchbay.validators.trivy import TrivyValidator, manifests
+
+    require_tool("trivy")
+    d = design("evm-dapp", scale=frozenset({("peak_rps", 2000)}), team=frozenset({("size", 5)}),
+               blockchain=frozenset({("node_strategy", "own-nodes"), ("chains", ("ethereum", "base-sepolia"))}))
+    write_kit(render_kit(d), tmp_path)
+    files = kit_files(tmp_path)
+    found = manifests(tmp_path, files)
+    assert "deploy/chains/kubernetes/erpc.yaml" in found and "deploy/chains/kubernetes/ethereum-node.yaml" in found
+    result = TrivyValidator().run(tmp_path, files, find_tool("trivy"))
+    assert result.status == "PASS", result.findings
+    assert "0 HIGH/CRITICAL" in result.summary

@@ -28,9 +28,27 @@ FROM = re.compile(r"^\s*FROM\s", re.M | re.I)
 DETECTED = re.compile(r"Detected config files\s+num=(\d+)")
 
 
+WORKLOAD = re.compile(r"^kind:\s*(Deployment|StatefulSet|DaemonSet|Job|CronJob|Pod|ReplicaSet)\s*$", re.M)
+MANIFEST = re.compile(r"^deploy/(?:.+/)?kubernetes/(?:.+/)?[^/]+\.ya?ml$")
+
+
+def manifests(root: Path, files: tuple[str, ...]) -> tuple[str, ...]:
+    """Plain Kubernetes manifests of the kit that run workloads (chain nodes, gateway, signer, exporter):
+    trivy's Kubernetes checks apply to them. Helm values files and CRD-only files are not workloads."""
+    out = []
+    for rel in files:
+        if MANIFEST.match(rel) and "values" not in rel.rsplit("/", 1)[-1]:
+            text = (root / rel).read_text(encoding="utf-8", errors="replace") if (root / rel).is_file() else ""
+            if WORKLOAD.search(text):
+                out.append(rel)
+    return tuple(out)
+
+
 def scannable(root: Path, target: str) -> int:
-    """Resources (Terraform) or build stages (Dockerfile) in a target: what trivy should look at."""
+    """Resources (Terraform), build stages (Dockerfile) or workloads (manifest) in a target."""
     path = root / target
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        return len(WORKLOAD.findall(path.read_text(encoding="utf-8", errors="replace")))
     if path.is_dir():
         return sum(len(RESOURCE.findall(p.read_text(encoding="utf-8", errors="replace")))
                    for p in sorted(path.rglob("*.tf")) if ".terraform" not in p.parts)
@@ -43,12 +61,14 @@ class TrivyValidator:
 
     def applies(self, root: Path, files: tuple[str, ...]) -> bool:
         files = generated(root, files)
-        return has_terraform(files) or bool(dockerfiles(files)) or bool(charts(files))
+        return (has_terraform(files) or bool(dockerfiles(files)) or bool(charts(files))
+                or bool(manifests(root, files)))
 
     def run(self, root: Path, files: tuple[str, ...], tool: Tool | None) -> Result:
         files = generated(root, files)  # the kit only: the user's own files are theirs
         exe = tool.path if tool and tool.path else "trivy"
-        targets = ([TERRAFORM_DIR] if has_terraform(files) else []) + list(dockerfiles(files))
+        targets = ([TERRAFORM_DIR] if has_terraform(files) else []) + list(dockerfiles(files)) + list(
+            manifests(root, files))
 
         def scan(target: str) -> tuple[str, list[Finding], int, int]:
             proc = run_tool([exe, "config", "--skip-check-update", "--format", "json", "--exit-code", "0", target],
