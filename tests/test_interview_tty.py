@@ -45,7 +45,9 @@ class Terminal:
         self.exit_file.unlink(missing_ok=True)
         # bash, not sh: bash keeps going when its child handles Ctrl-C and exits 130 by itself.
         cmd = f"{LAUNCHBAY} interview {project}; echo $? > {self.exit_file}; sleep 120"
-        self.tmux("new-session", "-d", "-s", "lb", "-x", "160", "-y", "50", "bash", "-c", cmd)
+        started = subprocess.run(["tmux", "-L", self.socket, "new-session", "-d", "-s", "lb", "-x", "160", "-y", "50",
+                                  "bash", "-c", cmd], capture_output=True, text=True, timeout=20)
+        assert started.returncode == 0, f"tmux new-session failed: {started.stderr}"
 
     def screen(self) -> list[str]:
         return self.tmux("capture-pane", "-p", "-t", "lb").splitlines()
@@ -69,7 +71,15 @@ class Terminal:
         raise AssertionError("interview did not finish:\n" + "\n".join(self.screen()))
 
     def stop(self) -> None:
+        """Kill the server and wait until it is gone: a session started while it is still shutting down
+        lands on the dying server and shows an empty pane (seen once in CI)."""
         self.tmux("kill-server")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            alive = subprocess.run(["tmux", "-L", self.socket, "list-sessions"], capture_output=True, timeout=20)
+            if alive.returncode != 0:
+                return
+            time.sleep(0.05)
 
 
 @pytest.fixture
