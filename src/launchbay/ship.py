@@ -122,7 +122,9 @@ def run_ship(project: Path, out: Path | None, *, strict: bool, interactive: bool
               + (" (strict)" if strict else ""))
 
     if not apply:
-        stage("deploy", "skipped", f"pass --apply, or `launchbay deploy {_first_env(design)} {root} --apply`")
+        where = (f"`launchbay deploy {_first_env(design)} {project} --apply`" if out is None else
+                 f"generate into the project, then `launchbay deploy {_first_env(design)} {project} --apply`")
+        stage("deploy", "skipped", f"explicit step: {where}")
     elif summary.failed:
         stage("deploy", "skipped", "not deployed: the kit did not validate")
     else:
