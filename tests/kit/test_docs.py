@@ -49,3 +49,16 @@ def test_cost_figures_equal_the_design(name: str) -> None:
 def test_rendering_is_deterministic() -> None:
     first = [f.content for f in DocsRenderer().render(design("evm-dapp"))]
     assert first == [f.content for f in DocsRenderer().render(design("evm-dapp"))]
+
+
+def test_the_runbook_says_how_the_strategy_is_carried_out_on_the_platform() -> None:
+    from launchbay.renderers.docs import DocsRenderer
+
+    def runbook(d):  # type: ignore[no-untyped-def]
+        return next(f.content for f in DocsRenderer().render(d) if f.path.endswith("runbooks/deployment.md"))
+
+    ecs = runbook(design("evm-dapp"))  # blue-green answered, managed containers chosen
+    assert "Strategy: **blue-green** on **containers**" in ecs
+    assert "A separate blue-green fleet (CodeDeploy) is not generated" in ecs
+    vm = runbook(design("discord-bot"))
+    assert "two colours (blue and green) behind Caddy" in vm

@@ -33,11 +33,32 @@ class DocsRenderer:
         env = _env()
         production = next((c for c in design.costs if c.environment == "production"), None)
         context = {"d": design, "production": production, "kit": _kit_paths(design), **_cost_context(design),
-                   "ci": _ci_context(design)}
+                   "ci": _ci_context(design), "strategy_how": strategy_how(design)}
         for page in PAGES:
             text = env.get_template(page + ".j2").render(**context)
             body = "\n".join(line.rstrip() for line in text.splitlines()).strip("\n") + "\n"
             yield KitFile(path=f"{design.docs_root}/{page}", content=body)
+
+
+def strategy_how(design: Design) -> str:
+    """How the answered deploy strategy is carried out on this platform — said plainly where it differs."""
+    strategy = design.cicd.get("strategy", "rolling")
+    if design.platform == "containers":
+        how = ("ECS rolling deployment with the deployment circuit breaker: new tasks must pass the load "
+               "balancer's health check before old ones drain, and a failed rollout rolls back by itself")
+        if strategy != "rolling":
+            how += (f". A separate {strategy} fleet (CodeDeploy) is not generated: the {strategy} answer is "
+                    "carried out as this rolling deployment")
+        return how + "."
+    if design.platform == "kubernetes":
+        return {"blue-green": "Argo Rollouts blue-green: the new version runs beside the old behind a preview "
+                              "Service and is promoted (manually in production)",
+                "canary": "Argo Rollouts canary: traffic moves in steps while an analysis of the error ratio "
+                          "against the SLO can abort it"}.get(strategy, "Kubernetes rolling update") + "."
+    if design.platform == "vm":
+        return ("two colours (blue and green) behind Caddy: `deploy.sh` starts the idle colour, checks its health "
+                "and then switches traffic; `rollback.sh` switches back.")
+    return f"{strategy}."
 
 
 def _cost_context(design: Design) -> dict[str, object]:
